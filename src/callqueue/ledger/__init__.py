@@ -1,0 +1,1 @@
+"""The arrears ledger: reading billing exports, importing them, and settling payments."""

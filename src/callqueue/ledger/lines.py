@@ -1,0 +1,198 @@
+"""Checking a raw ledger: every row to a `LedgerLine`, or every problem named by its line.
+
+All rows are checked before anything is written; a single bad row means the import writes
+nothing, so the problems are collected, never raised one at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from callqueue.household_key import make_key
+from callqueue.ledger import values as v
+from callqueue.ledger.readers import RawLedger, RawRow
+from callqueue.money import ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """One checked charge line of an export."""
+
+    line: int
+    key: str
+    building: str
+    unit: str
+    room: str
+    owner: str
+    phones: tuple[str, ...]
+    area: Decimal | None
+    fee_type: str
+    period: str
+    due_date: dt.date
+    amount_due: Decimal
+    amount_paid: Decimal
+
+    @property
+    def arrears(self) -> Decimal:
+        return self.amount_due - self.amount_paid
+
+
+@dataclass
+class HouseholdRows:
+    """What an export says about one household, gathered over its lines."""
+
+    key: str
+    building: str
+    unit: str
+    room: str
+    owner: str
+    area: Decimal | None
+    first_line: int
+    phones: list[str] = field(default_factory=list)
+    lines: list[LedgerLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass
+class CheckedLedger:
+    households: dict[str, HouseholdRows]
+    lines: list[LedgerLine]
+    problems: list[RowProblem]
+
+
+def check_ledger(raw: RawLedger, progress: Callable[[int], None] | None = None) -> CheckedLedger:
+    """Check every row of `raw`; `progress(n)` is told how many rows were done so far."""
+    lines: list[LedgerLine] = []
+    problems: list[RowProblem] = []
+    for number, row in enumerate(raw.rows, start=1):
+        line, reasons = _check_row(row)
+        if line is None:
+            problems.append(RowProblem(row.line, "; ".join(reasons)))
+        else:
+            lines.append(line)
+        if progress is not None and number % 2000 == 0:
+            progress(number)
+    if progress is not None:
+        progress(len(raw.rows))
+    households = _gather(lines, problems)
+    problems.sort(key=lambda p: p.line)
+    return CheckedLedger(households, lines, problems)
+
+
+def _field(row: RawRow, name: str, parse: Callable[[object], object], reasons: list[str]) -> object:
+    try:
+        return parse(row.cells.get(name))
+    except v.ValueProblem as problem:
+        reasons.append(f"{v.COLUMN_LABELS[name]}: {problem}")
+        return None
+
+
+def _check_row(row: RawRow) -> tuple[LedgerLine | None, list[str]]:
+    reasons: list[str] = []
+    building = _field(row, "building", v.parse_building, reasons)
+    unit = _field(row, "unit", v.parse_unit, reasons)
+    room = _field(row, "room", v.parse_room, reasons)
+    owner = _field(row, "owner", v.parse_owner_name, reasons)
+    phones = _field(row, "phone", v.parse_phones, reasons)
+    area = _field(row, "area", v.parse_area, reasons)
+    fee_type = _field(row, "fee_type", v.parse_fee_type, reasons)
+    period = _field(row, "period", v.parse_period, reasons)
+    due = _field(row, "amount_due", lambda x: v.parse_money(x, field="amount due"), reasons)
+    paid = _field(
+        row, "amount_paid", lambda x: v.parse_optional_money(x, field="amount paid"), reasons
+    )
+    arrears = _field(row, "arrears", lambda x: v.parse_optional_money(x, field="arrears"), reasons)
+    due_date = _field(row, "due_date", v.parse_optional_date, reasons)
+    if reasons:
+        return None, reasons
+    assert isinstance(building, str) and isinstance(unit, str) and isinstance(room, str)
+    assert isinstance(owner, str) and isinstance(fee_type, str) and isinstance(period, str)
+    assert isinstance(due, Decimal) and isinstance(phones, list)
+    assert area is None or isinstance(area, Decimal)
+    amount_paid = paid if isinstance(paid, Decimal) else ZERO
+    if amount_paid > due:
+        reasons.append(f"amount paid {amount_paid} is more than the amount due {due}")
+    if isinstance(arrears, Decimal) and arrears != due - amount_paid:
+        reasons.append(
+            f"arrears {arrears} is not amount due {due} minus amount paid {amount_paid} "
+            f"(= {due - amount_paid})"
+        )
+    if reasons:
+        return None, reasons
+    return (
+        LedgerLine(
+            line=row.line,
+            key=make_key(building, unit, room),
+            building=building,
+            unit=unit,
+            room=room,
+            owner=owner,
+            phones=tuple(phones),
+            area=area,
+            fee_type=fee_type,
+            period=period,
+            due_date=due_date if isinstance(due_date, dt.date) else v.last_day_of_period(period),
+            amount_due=due,
+            amount_paid=amount_paid,
+        ),
+        [],
+    )
+
+
+def _gather(lines: list[LedgerLine], problems: list[RowProblem]) -> dict[str, HouseholdRows]:
+    """Group lines by household; a repeated charge or a conflicting owner/area is a problem."""
+    households: dict[str, HouseholdRows] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    for line in lines:
+        charge = (line.key, line.fee_type, line.period)
+        if charge in seen:
+            problems.append(
+                RowProblem(
+                    line.line,
+                    f"household {line.key} has {line.fee_type} for {line.period} already "
+                    f"on line {seen[charge]}",
+                )
+            )
+            continue
+        seen[charge] = line.line
+        house = households.get(line.key)
+        if house is None:
+            house = households[line.key] = HouseholdRows(
+                line.key, line.building, line.unit, line.room, line.owner, line.area, line.line
+            )
+        elif line.owner != house.owner:
+            problems.append(
+                RowProblem(
+                    line.line,
+                    f"owner {line.owner} differs from {house.owner} on line {house.first_line} "
+                    f"for household {line.key}",
+                )
+            )
+            continue
+        elif line.area is not None and house.area is not None and line.area != house.area:
+            problems.append(
+                RowProblem(
+                    line.line,
+                    f"area {line.area} differs from {house.area} on line {house.first_line} "
+                    f"for household {line.key}",
+                )
+            )
+            continue
+        if house.area is None:
+            house.area = line.area
+        for phone in line.phones:
+            if phone not in house.phones:
+                house.phones.append(phone)
+        house.lines.append(line)
+    return households

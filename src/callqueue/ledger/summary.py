@@ -1,0 +1,80 @@
+"""Arrears totals from the store: per fee type and per building.
+
+Arrears are what is due less what billing has seen paid and what callqueue has recorded
+(`amount_due - paid_billing - paid_pending`), summed in SQL over integer fen: exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, func, type_coerce
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from callqueue.money import ZERO
+from callqueue.store.models import Building, ChargeLine, Household
+from callqueue.store.types import Money
+
+
+@dataclass(frozen=True)
+class LedgerSummary:
+    households: int
+    households_in_arrears: int
+    charge_lines: int
+    arrears_by_fee: dict[str, Decimal]
+    arrears_by_building: dict[str, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.arrears_by_fee.values(), ZERO)
+
+
+def outstanding_expression() -> ColumnElement[Decimal]:
+    """The SQL expression for a charge line's arrears, typed as money (exact)."""
+    return type_coerce(
+        col(ChargeLine.amount_due) - col(ChargeLine.paid_billing) - col(ChargeLine.paid_pending),
+        Money,
+    )
+
+
+def ledger_summary(session: Session) -> LedgerSummary:
+    """Totals over the whole ledger."""
+    outstanding = outstanding_expression()
+    by_fee = {
+        fee: amount
+        for fee, amount in session.execute(
+            select(ChargeLine.fee_type, type_coerce(func.sum(outstanding), Money))
+            .where(outstanding > 0)
+            .group_by(ChargeLine.fee_type)
+            .order_by(ChargeLine.fee_type)
+        ).tuples()
+    }
+    by_building = {
+        code: amount
+        for code, amount in session.execute(
+            select(Building.code, type_coerce(func.sum(outstanding), Money))
+            .join(Household, col(Household.building_id) == col(Building.id))
+            .join(ChargeLine, col(ChargeLine.household_id) == col(Household.id))
+            .where(outstanding > 0)
+            .group_by(Building.code)
+        ).tuples()
+    }
+    households = session.execute(select(func.count()).select_from(Household)).scalar_one()
+    in_arrears = session.execute(
+        select(func.count(func.distinct(ChargeLine.household_id))).where(outstanding > 0)
+    ).scalar_one()
+    lines = session.execute(select(func.count()).select_from(ChargeLine)).scalar_one()
+    return LedgerSummary(
+        households=households,
+        households_in_arrears=in_arrears,
+        charge_lines=lines,
+        arrears_by_fee=by_fee,
+        arrears_by_building=dict(sorted(by_building.items(), key=lambda kv: building_order(kv[0]))),
+    )
+
+
+def building_order(code: str) -> tuple[int, str]:
+    """Buildings sort as people count them: 6, 7, 8, 9, 10 — not 10, 6, 7."""
+    return (int(code), "") if code.isdigit() else (10**9, code)

@@ -1,0 +1,1 @@
+"""The store: SQLModel tables, the database engine, and versioned migrations."""

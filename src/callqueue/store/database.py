@@ -1,0 +1,145 @@
+"""Opening the database: which URL, engine settings, and bringing the schema up to date.
+
+The default is a SQLite file in the user's data directory; `--db URL` or `CALLQUEUE_DB`
+chooses another (`sqlite:///path.db`, a plain file path, or `postgresql+psycopg://…`).
+SQLite runs with WAL, foreign keys on and a busy timeout, so several processes can share
+one file. The schema is managed by Alembic migrations under `store/migrations/`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+ENV_VAR = "CALLQUEUE_DB"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or brought up to date; the message says why."""
+
+
+def default_path() -> Path:
+    """The embedded default: `callqueue.db` in the user's data directory."""
+    from platformdirs import user_data_path
+
+    return user_data_path("callqueue", appauthor=False) / "callqueue.db"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """`--db` first, then `CALLQUEUE_DB`, then the default SQLite file. A bare path is SQLite."""
+    chosen = url or os.environ.get(ENV_VAR) or str(default_path())
+    if "://" not in chosen:
+        path = Path(chosen).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if chosen.startswith(("postgresql://", "postgres://")):
+        # psycopg 3 is the driver we ship; the bare scheme would ask for psycopg2.
+        chosen = "postgresql+psycopg://" + chosen.split("://", 1)[1]
+    return chosen
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url` with callqueue's connection settings."""
+    if url.startswith("sqlite"):
+        if url not in ("sqlite://", "sqlite:///:memory:"):
+            Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic configuration that runs the packaged migrations on `engine`."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this version of callqueue."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None for an empty database)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to `revision`, in place, keeping every row."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)
+
+
+@dataclass
+class Store:
+    """An open database: the engine and a session factory. Widgets never hold one."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
+    """Open (and by default upgrade) the database at `url` (see `resolve_url`)."""
+    resolved = resolve_url(url)
+    try:
+        engine = make_engine(resolved)
+        if migrate and current_revision(engine) != head_revision():
+            upgrade(engine)
+    except Exception as error:  # driver errors vary by backend; the user needs one message
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(error, SQLAlchemyError | OSError | ImportError):
+            raise DatabaseError(f"cannot open the database {_redact(resolved)}: {error}") from error
+        raise
+    return Store(resolved, engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
