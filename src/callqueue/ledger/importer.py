@@ -42,6 +42,7 @@ from callqueue.store.models import (
     PersonRole,
     Phone,
     PhoneKind,
+    table_of,
 )
 from callqueue.store.types import Money
 
@@ -169,7 +170,7 @@ def _ensure_buildings(session: Session, codes: set[str]) -> dict[str, int]:
     }
     missing = sorted(codes - existing.keys())
     if missing:
-        session.execute(insert(Building), [{"code": code} for code in missing])
+        session.execute(insert(table_of(Building)), [{"code": code} for code in missing])
         existing = {
             code: id_ for code, id_ in session.execute(select(Building.code, Building.id)) if id_
         }
@@ -201,7 +202,7 @@ def _upsert_households(
     new = [h for h in households if h.key not in existing]
     if new:
         session.execute(
-            insert(Household),
+            insert(table_of(Household)),
             [
                 {
                     "key": h.key,
@@ -223,8 +224,8 @@ def _upsert_households(
     ]
     if area_changes:
         session.execute(
-            update(Household)
-            .where(col(Household.id) == bindparam("b_id"))
+            update(table_of(Household))
+            .where(table_of(Household).c.id == bindparam("b_id"))
             .values(area=bindparam("b_area", type_=Money())),
             area_changes,
         )
@@ -277,7 +278,7 @@ def _upsert_owners(
     ]
     if needing:
         session.execute(
-            insert(Person),
+            insert(table_of(Person)),
             [
                 {
                     "household_id": household_ids[h.key],
@@ -321,7 +322,7 @@ def _add_phones(
         if (owner_ids[h.key], number) not in known
     ]
     if rows:
-        session.execute(insert(Phone), rows)
+        session.execute(insert(table_of(Phone)), rows)
         report.phones_added = len(rows)
 
 
@@ -397,12 +398,12 @@ def _upsert_charges(
             }
         )
     if inserts:
-        session.execute(insert(ChargeLine), inserts)
+        session.execute(insert(table_of(ChargeLine)), inserts)
     if updates:
         money = Money()
         session.execute(
-            update(ChargeLine)
-            .where(col(ChargeLine.id) == bindparam("b_id"))
+            update(table_of(ChargeLine))
+            .where(table_of(ChargeLine).c.id == bindparam("b_id"))
             .values(
                 amount_due=bindparam("b_due", type_=money),
                 due_date=bindparam("b_due_date"),
@@ -445,8 +446,8 @@ def _reconcile_allocations(session: Session, absorb: dict[int, Decimal]) -> None
     ]
     if changes:
         session.execute(
-            update(PaymentAllocation)
-            .where(col(PaymentAllocation.id) == bindparam("b_id"))
+            update(table_of(PaymentAllocation))
+            .where(table_of(PaymentAllocation).c.id == bindparam("b_id"))
             .values(reconciled=bindparam("b_reconciled", type_=Money())),
             changes,
         )

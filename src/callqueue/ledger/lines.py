@@ -71,12 +71,67 @@ class CheckedLedger:
     problems: list[RowProblem]
 
 
+def _money(field: str) -> Callable[[object], object]:
+    return lambda value: v.parse_money(value, field=field)
+
+
+def _optional_money(field: str) -> Callable[[object], object]:
+    return lambda value: v.parse_optional_money(value, field=field)
+
+
+PARSERS: dict[str, Callable[[object], object]] = {
+    "building": v.parse_building,
+    "unit": v.parse_unit,
+    "room": v.parse_room,
+    "owner": v.parse_owner_name,
+    "phone": v.parse_phones,
+    "area": v.parse_area,
+    "fee_type": v.parse_fee_type,
+    "period": v.parse_period,
+    "amount_due": _money("amount due"),
+    "amount_paid": _optional_money("amount paid"),
+    "arrears": _optional_money("arrears"),
+    "due_date": v.parse_optional_date,
+}
+
+
+class _Cells:
+    """Column parsers memoised for one import.
+
+    An export repeats its values heavily (a household's building, room, owner and phones
+    on each of its lines; a few fee types and periods), so each distinct cell value is
+    parsed once. Parsers are pure; a value that fails is parsed again each time (rare).
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[str, dict[tuple[type, object], object]] = {name: {} for name in PARSERS}
+
+    def parse(self, name: str, value: object, reasons: list[str]) -> object:
+        memo = self.memo[name]
+        key = (type(value), value)  # 1, 1.0 and True are equal but are not the same cell
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell: parse it without the memo
+            key = None  # type: ignore[assignment]
+        try:
+            result = PARSERS[name](value)
+        except v.ValueProblem as problem:
+            reasons.append(f"{v.COLUMN_LABELS[name]}: {problem}")
+            return None
+        if key is not None:
+            memo[key] = result
+        return result
+
+
 def check_ledger(raw: RawLedger, progress: Callable[[int], None] | None = None) -> CheckedLedger:
     """Check every row of `raw`; `progress(n)` is told how many rows were done so far."""
     lines: list[LedgerLine] = []
     problems: list[RowProblem] = []
+    cells = _Cells()
     for number, row in enumerate(raw.rows, start=1):
-        line, reasons = _check_row(row)
+        line, reasons = _check_row(row, cells)
         if line is None:
             problems.append(RowProblem(row.line, "; ".join(reasons)))
         else:
@@ -90,30 +145,21 @@ def check_ledger(raw: RawLedger, progress: Callable[[int], None] | None = None) 
     return CheckedLedger(households, lines, problems)
 
 
-def _field(row: RawRow, name: str, parse: Callable[[object], object], reasons: list[str]) -> object:
-    try:
-        return parse(row.cells.get(name))
-    except v.ValueProblem as problem:
-        reasons.append(f"{v.COLUMN_LABELS[name]}: {problem}")
-        return None
-
-
-def _check_row(row: RawRow) -> tuple[LedgerLine | None, list[str]]:
+def _check_row(row: RawRow, cells: _Cells) -> tuple[LedgerLine | None, list[str]]:
     reasons: list[str] = []
-    building = _field(row, "building", v.parse_building, reasons)
-    unit = _field(row, "unit", v.parse_unit, reasons)
-    room = _field(row, "room", v.parse_room, reasons)
-    owner = _field(row, "owner", v.parse_owner_name, reasons)
-    phones = _field(row, "phone", v.parse_phones, reasons)
-    area = _field(row, "area", v.parse_area, reasons)
-    fee_type = _field(row, "fee_type", v.parse_fee_type, reasons)
-    period = _field(row, "period", v.parse_period, reasons)
-    due = _field(row, "amount_due", lambda x: v.parse_money(x, field="amount due"), reasons)
-    paid = _field(
-        row, "amount_paid", lambda x: v.parse_optional_money(x, field="amount paid"), reasons
-    )
-    arrears = _field(row, "arrears", lambda x: v.parse_optional_money(x, field="arrears"), reasons)
-    due_date = _field(row, "due_date", v.parse_optional_date, reasons)
+    get = row.cells.get
+    building = cells.parse("building", get("building"), reasons)
+    unit = cells.parse("unit", get("unit"), reasons)
+    room = cells.parse("room", get("room"), reasons)
+    owner = cells.parse("owner", get("owner"), reasons)
+    phones = cells.parse("phone", get("phone"), reasons)
+    area = cells.parse("area", get("area"), reasons)
+    fee_type = cells.parse("fee_type", get("fee_type"), reasons)
+    period = cells.parse("period", get("period"), reasons)
+    due = cells.parse("amount_due", get("amount_due"), reasons)
+    paid = cells.parse("amount_paid", get("amount_paid"), reasons)
+    arrears = cells.parse("arrears", get("arrears"), reasons)
+    due_date = cells.parse("due_date", get("due_date"), reasons)
     if reasons:
         return None, reasons
     assert isinstance(building, str) and isinstance(unit, str) and isinstance(room, str)

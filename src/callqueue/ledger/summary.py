@@ -49,7 +49,7 @@ def ledger_summary(session: Session) -> LedgerSummary:
             .where(outstanding > 0)
             .group_by(ChargeLine.fee_type)
             .order_by(ChargeLine.fee_type)
-        ).tuples()
+        )
     }
     by_building = {
         code: amount
@@ -59,7 +59,7 @@ def ledger_summary(session: Session) -> LedgerSummary:
             .join(ChargeLine, col(ChargeLine.household_id) == col(Household.id))
             .where(outstanding > 0)
             .group_by(Building.code)
-        ).tuples()
+        )
     }
     households = session.execute(select(func.count()).select_from(Household)).scalar_one()
     in_arrears = session.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 import re
 import unicodedata
@@ -589,6 +590,14 @@ def parse_period(value: object) -> str:
     if isinstance(value, datetime.date):
         _check_year(value.year, "period", shown)
         return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        # A period typed as 2018.07 becomes a number in Excel; 2018.10 then shows as 2018.1.
+        if re.fullmatch(r"[0-9]{4}\.[0-9]", repr(value)):
+            raise ValueProblem(
+                f"period {_show(repr(value))} could be month 1 or 10; "
+                "format the cell as text, e.g. 2018-10"
+            )
+        value = repr(value)
     text = _cell_text(value, "period")
     if not text:
         raise ValueProblem("period is empty")
@@ -607,6 +616,7 @@ def parse_period(value: object) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+@functools.lru_cache(maxsize=4096)
 def last_day_of_period(period: str) -> datetime.date:
     """Last calendar day of a billing period: '2018-02' -> date(2018, 2, 28)."""
     year, month = map(int, parse_period(period).split("-"))

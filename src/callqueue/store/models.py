@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from callqueue.store.types import CstDateTime, Hundredths, Money
@@ -387,3 +387,9 @@ class PlanTarget(SQLModel, table=True):
     month: str = Field(max_length=7)
     amount: Decimal = Field(sa_type=Money)
     typed_cumulative_rate: Decimal | None = Field(default=None, sa_type=Hundredths)  # percent
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for executemany INSERTs and UPDATEs that skip the ORM."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
