@@ -7,6 +7,7 @@ store, openpyxl, rich, textual) are imported inside the handlers, so `--help` is
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -85,10 +86,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        args.moment = _moment(getattr(args, "at", None))
         return int(args.handler(args))
     except UserError as error:
         print(f"callqueue: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `callqueue summary | head`: the reader left; not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("callqueue: interrupted; nothing more was written", file=sys.stderr)
         return 130
@@ -112,11 +119,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _moment(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _moment(text: str | None) -> dt.datetime:
+    """The moment every command runs at: `--at`, else now (CST). Checked for every command."""
     from callqueue.clock import resolve_moment
 
     try:
-        return resolve_moment(getattr(args, "at", None))
+        return resolve_moment(text)
     except ValueError as error:
         raise UserError(str(error)) from None
 
@@ -145,7 +153,7 @@ def _fee_label(fee_type: str) -> str:
 def cmd_open(args: argparse.Namespace) -> int:
     """Open callqueue. The full-screen app arrives with the workspace; until then, a summary."""
     store = _fresh_demo_store(args) if args.demo else _store(args)
-    _print_summary(store)
+    _print_summary(store, args.moment)
     store.close()
     return 0
 
@@ -161,7 +169,7 @@ def _fresh_demo_store(args: argparse.Namespace) -> Store:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         store = open_store(str(path))
-    summary = fill_demo(store, today=_moment(args))
+    summary = fill_demo(store, today=args.moment)
     print(
         f"Demo project: {summary.households} households in buildings 6, 7 and 8, "
         f"plan from {summary.plan_start}. Database: {store.url}"
@@ -183,7 +191,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 store,
                 households=households,
                 seed=args.seed,
-                today=_moment(args),
+                today=args.moment,
                 progress=lambda phase: status.update(f"demo: {phase}…"),
             )
     except ValueError as error:
@@ -209,7 +217,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from callqueue.ledger.importer import ImportRefused, import_ledger
     from callqueue.ledger.readers import FileProblem
 
-    at = _moment(args)
+    at = args.moment
     store = _store(args)
     try:
         with _progress() as progress:
@@ -278,7 +286,7 @@ def _print_import(report) -> None:  # type: ignore[no-untyped-def]
         print(f"  skipped line {line}: {why}")
     if report.ignored_columns:
         print(f"  columns ignored: {', '.join(report.ignored_columns)}")
-    print("  arrears in this file, by fee type:")
+    print(f"  arrears in this file on {report.as_of}, by fee type:")
     for fee, amount in sorted(report.arrears_by_fee.items()):
         print(f"    {_fee_label(fee):<24}{amount:>16,.2f}")
     print("  by building:")
@@ -288,16 +296,18 @@ def _print_import(report) -> None:  # type: ignore[no-untyped-def]
         print(f"    {building:<24}{amount:>16,.2f}")
     total = sum(report.arrears_by_fee.values())
     print(f"  total arrears: {total:,.2f}")
+    if report.not_yet_due:
+        print(f"  billed but not yet due: {report.not_yet_due:,.2f}")
 
 
-def _print_summary(store: Store) -> None:
+def _print_summary(store: Store, moment: dt.datetime) -> None:
     from callqueue.ledger.summary import ledger_summary
 
     with store.session() as session:
-        summary = ledger_summary(session)
+        summary = ledger_summary(session, moment.date())
     print(
-        f"{summary.households:,} households, {summary.households_in_arrears:,} in arrears, "
-        f"{summary.charge_lines:,} charge lines"
+        f"{summary.households:,} households, {summary.households_in_arrears:,} in arrears "
+        f"on {summary.as_of}, {summary.charge_lines:,} charge lines"
     )
     print("Arrears by fee type:")
     for fee, amount in summary.arrears_by_fee.items():
@@ -306,11 +316,13 @@ def _print_summary(store: Store) -> None:
     for building, amount in summary.arrears_by_building.items():
         print(f"  {building:<24}{amount:>16,.2f}")
     print(f"Total arrears: {summary.total:,.2f}")
+    if summary.not_yet_due:
+        print(f"Billed but not yet due: {summary.not_yet_due:,.2f}")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     store = _store(args)
-    _print_summary(store)
+    _print_summary(store, args.moment)
     store.close()
     return 0
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from callqueue.ledger.importer import ImportRefused, import_ledger
+from callqueue.ledger.importer import ImportRefused, ImportReport, import_ledger
 from callqueue.ledger.readers import FileProblem
 from callqueue.ledger.summary import ledger_summary
 from callqueue.store.database import Store
@@ -37,7 +37,7 @@ def counts(store: Store) -> tuple[int, int, int, int]:
 
 def assert_sample_totals(store: Store) -> None:
     with store.session() as s:
-        summary = ledger_summary(s)
+        summary = ledger_summary(s, AT.date())
     assert summary.arrears_by_fee == SAMPLE_BY_FEE
     assert summary.arrears_by_building == SAMPLE_BY_BUILDING
     assert summary.total == Decimal("3654.84")
@@ -155,7 +155,7 @@ def test_english_headers_any_order_extra_columns(sqlite_store: Store, tmp_path: 
     path = write_csv(tmp_path / "english.csv", rows)
     import_ledger(sqlite_store, path, at=AT)
     with sqlite_store.session() as s:
-        summary = ledger_summary(s)
+        summary = ledger_summary(s, AT.date())
     assert summary.total == Decimal("1100.00")
     assert summary.arrears_by_building == {"6": Decimal("1100.00")}
 
@@ -175,3 +175,21 @@ def test_unreadable_files(sqlite_store: Store, tmp_path: Path) -> None:
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(FileProblem, match=r"not a readable \.xlsx"):
         import_ledger(sqlite_store, broken, at=AT)
+
+
+def test_charges_not_yet_due_are_not_arrears(store: Store) -> None:
+    """On 2026-09-30 the September lines are due that day: billed, not yet late."""
+    on_due_day = dt.datetime(2026, 9, 30, 10, 0)
+    report = import_ledger(store, SAMPLE, at=on_due_day)
+    with store.session() as s:
+        summary = ledger_summary(s, on_due_day.date())
+    assert summary.total == report_total(report) == Decimal("841.88")
+    assert summary.not_yet_due == report.not_yet_due == Decimal("3654.84") - Decimal("841.88")
+    assert summary.arrears_by_building == {"6": Decimal("437.00"), "7": Decimal("404.88")}
+    assert summary.households_in_arrears == 2
+    with store.session() as s:
+        assert ledger_summary(s, dt.date(2026, 11, 1)).total == Decimal("3654.84")
+
+
+def report_total(report: ImportReport) -> Decimal:
+    return sum(report.arrears_by_fee.values(), Decimal(0))

@@ -69,7 +69,7 @@ def test_callqueue_payment_then_billing_shows_it(store: Store, tmp_path: Path) -
     import_ledger(store, SAMPLE, at=AT)
     record_payment(store, "6-2-1203", "electricity", "2026-09", D("1024.30"))
     with store.session() as s:
-        assert ledger_summary(s).total == D("3654.84") - D("1024.30")
+        assert ledger_summary(s, AT.date()).total == D("3654.84") - D("1024.30")
     # The cashier entered the payment into billing; the next export shows it paid.
     path = newer_export(tmp_path, {("1203", "电费", "202609"): ("1,024.30", "0")})
     report = import_ledger(store, path, at=AT + dt.timedelta(days=2))
@@ -77,7 +77,9 @@ def test_callqueue_payment_then_billing_shows_it(store: Store, tmp_path: Path) -
     line = line_of(store, "6-2-1203", "electricity", "2026-09")
     assert (line.paid_billing, line.paid_pending) == (D("1024.30"), D("0.00"))
     with store.session() as s:
-        assert ledger_summary(s).total == D("3654.84") - D("1024.30")  # not counted twice
+        assert ledger_summary(s, AT.date()).total == D("3654.84") - D(
+            "1024.30"
+        )  # not counted twice
         allocation = s.scalars(select(PaymentAllocation)).one()
         assert allocation.reconciled == D("1024.30")
         # nothing recorded in callqueue is lost
@@ -94,7 +96,7 @@ def test_billing_not_yet_updated_keeps_callqueue_payment(store: Store) -> None:
     line = line_of(store, "6-2-1203", "property", "2026-09")
     assert (line.paid_billing, line.paid_pending) == (D("0.00"), D("100.00"))
     with store.session() as s:
-        assert ledger_summary(s).total == D("3554.84")
+        assert ledger_summary(s, AT.date()).total == D("3554.84")
 
 
 def test_part_of_a_payment_seen_by_billing(sqlite_store: Store, tmp_path: Path) -> None:
@@ -134,4 +136,4 @@ def test_newer_export_adds_lines_and_keeps_missing_ones(store: Store, tmp_path: 
     assert (report.charges_added, report.households_added) == (1, 0)
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(ChargeLine)) == 14
-        assert ledger_summary(s).total == D("3654.84") + D("352.80")
+        assert ledger_summary(s, AT.date()).total == D("3654.84") + D("352.80")

@@ -71,6 +71,8 @@ class ImportReport:
     lines: int
     arrears_by_fee: dict[str, Decimal]
     arrears_by_building: dict[str, Decimal]
+    not_yet_due: Decimal
+    as_of: dt.date
     dry_run: bool
     households_added: int = 0
     owners_changed: int = 0
@@ -102,7 +104,7 @@ def import_ledger(
     )
     if checked.problems:
         raise ImportRefused(checked.problems)
-    report = _report(raw, checked, dry_run)
+    report = _report(raw, checked, dry_run, as_of=at.date())
     if dry_run:
         return report
     if progress is not None:
@@ -118,10 +120,17 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _report(raw: RawLedger, checked: CheckedLedger, dry_run: bool) -> ImportReport:
+def _report(
+    raw: RawLedger, checked: CheckedLedger, dry_run: bool, *, as_of: dt.date
+) -> ImportReport:
+    """What the file holds: arrears are lines overdue on `as_of`; later ones are apart."""
     by_fee: dict[str, Decimal] = {}
     by_building: dict[str, Decimal] = {}
+    not_yet_due = ZERO
     for line in checked.lines:
+        if line.due_date >= as_of:
+            not_yet_due += line.arrears
+            continue
         by_fee[line.fee_type] = by_fee.get(line.fee_type, ZERO) + line.arrears
         by_building[line.building] = by_building.get(line.building, ZERO) + line.arrears
     return ImportReport(
@@ -134,6 +143,8 @@ def _report(raw: RawLedger, checked: CheckedLedger, dry_run: bool) -> ImportRepo
         lines=len(checked.lines),
         arrears_by_fee=by_fee,
         arrears_by_building=by_building,
+        not_yet_due=not_yet_due,
+        as_of=as_of,
         dry_run=dry_run,
     )
 

@@ -1,11 +1,14 @@
-"""Arrears totals from the store: per fee type and per building.
+"""Arrears totals from the store: per fee type and per building, as of a day.
 
-Arrears are what is due less what billing has seen paid and what callqueue has recorded
-(`amount_due - paid_billing - paid_pending`), summed in SQL over integer fen: exact.
+Arrears are what is overdue on that day: charges whose due date has passed, less what
+billing has seen paid and what callqueue has recorded (`amount_due - paid_billing -
+paid_pending`), summed in SQL over integer fen: exact. Charges not yet due are counted
+apart, never as arrears.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,11 +23,13 @@ from callqueue.store.types import Money
 
 @dataclass(frozen=True)
 class LedgerSummary:
+    as_of: dt.date
     households: int
     households_in_arrears: int
     charge_lines: int
     arrears_by_fee: dict[str, Decimal]
     arrears_by_building: dict[str, Decimal]
+    not_yet_due: Decimal
 
     @property
     def total(self) -> Decimal:
@@ -39,14 +44,15 @@ def outstanding_expression() -> ColumnElement[Decimal]:
     )
 
 
-def ledger_summary(session: Session) -> LedgerSummary:
-    """Totals over the whole ledger."""
+def ledger_summary(session: Session, as_of: dt.date) -> LedgerSummary:
+    """Totals over the whole ledger on the day `as_of` (a charge due that day is not late)."""
     outstanding = outstanding_expression()
+    overdue = (outstanding > 0) & (col(ChargeLine.due_date) < as_of)
     by_fee = {
         fee: amount
         for fee, amount in session.execute(
             select(ChargeLine.fee_type, type_coerce(func.sum(outstanding), Money))
-            .where(outstanding > 0)
+            .where(overdue)
             .group_by(ChargeLine.fee_type)
             .order_by(ChargeLine.fee_type)
         )
@@ -57,21 +63,28 @@ def ledger_summary(session: Session) -> LedgerSummary:
             select(Building.code, type_coerce(func.sum(outstanding), Money))
             .join(Household, col(Household.building_id) == col(Building.id))
             .join(ChargeLine, col(ChargeLine.household_id) == col(Household.id))
-            .where(outstanding > 0)
+            .where(overdue)
             .group_by(Building.code)
         )
     }
     households = session.execute(select(func.count()).select_from(Household)).scalar_one()
     in_arrears = session.execute(
-        select(func.count(func.distinct(ChargeLine.household_id))).where(outstanding > 0)
+        select(func.count(func.distinct(ChargeLine.household_id))).where(overdue)
+    ).scalar_one()
+    not_yet_due = session.execute(
+        select(type_coerce(func.sum(outstanding), Money)).where(
+            outstanding > 0, col(ChargeLine.due_date) >= as_of
+        )
     ).scalar_one()
     lines = session.execute(select(func.count()).select_from(ChargeLine)).scalar_one()
     return LedgerSummary(
+        as_of=as_of,
         households=households,
         households_in_arrears=in_arrears,
         charge_lines=lines,
         arrears_by_fee=by_fee,
         arrears_by_building=dict(sorted(by_building.items(), key=lambda kv: building_order(kv[0]))),
+        not_yet_due=not_yet_due or ZERO,
     )
 
 
