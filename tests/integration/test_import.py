@@ -193,3 +193,23 @@ def test_charges_not_yet_due_are_not_arrears(store: Store) -> None:
 
 def report_total(report: ImportReport) -> Decimal:
     return sum(report.arrears_by_fee.values(), Decimal(0))
+
+
+@pytest.mark.parametrize("name", ["ledger-sample-gbk.csv", "ledger-sample.xlsx"])
+def test_shipped_samples_agree(sqlite_store: Store, name: str) -> None:
+    import_ledger(sqlite_store, SAMPLE.with_name(name), at=AT)
+    assert_sample_totals(sqlite_store)
+
+
+def test_total_row_must_agree_with_the_lines(sqlite_store: Store, tmp_path: Path) -> None:
+    rows = sample_rows()
+    truncated = [*rows[:-2], rows[-1]]  # the last line lost, the billing total kept
+    with pytest.raises(ImportRefused) as refused:
+        import_ledger(sqlite_store, write_csv(tmp_path / "cut.csv", truncated), at=AT)
+    (problem,) = refused.value.problems
+    assert problem.line == 15
+    assert "应收金额/amount due 3,842.84 but the lines add up to 3,746.34" in problem.reason
+    assert "欠费金额/arrears 3,654.84 but the lines add up to 3,558.34" in problem.reason
+    assert counts(sqlite_store) == (0, 0, 0, 0)
+    subtotal = [*rows[:-2], ["小计", *rows[-1][1:]]]  # a subtotal is not checked
+    import_ledger(sqlite_store, write_csv(tmp_path / "sub.csv", subtotal), at=AT)

@@ -97,8 +97,12 @@ def import_ledger(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Read, check and (unless `dry_run`) write `path`. Raises ImportRefused on bad rows."""
+    if progress is not None:
+        progress("reading", 0, 1)
     raw = read_ledger(path)
     total = len(raw.rows)
+    if progress is not None:
+        progress("reading", 1, 1)
     checked = check_ledger(
         raw, None if progress is None else (lambda done: progress("checking", done, total))
     )

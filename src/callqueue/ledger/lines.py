@@ -141,6 +141,8 @@ def check_ledger(raw: RawLedger, progress: Callable[[int], None] | None = None) 
     if progress is not None:
         progress(len(raw.rows))
     households = _gather(lines, problems)
+    if not problems:
+        problems.extend(_check_totals(raw, lines, cells))
     problems.sort(key=lambda p: p.line)
     return CheckedLedger(households, lines, problems)
 
@@ -194,6 +196,34 @@ def _check_row(row: RawRow, cells: _Cells) -> tuple[LedgerLine | None, list[str]
         ),
         [],
     )
+
+
+TOTAL_COLUMNS = ("amount_due", "amount_paid", "arrears")
+
+
+def _check_totals(raw: RawLedger, lines: list[LedgerLine], cells: _Cells) -> list[RowProblem]:
+    """A grand total row (合计) must agree with the lines: a truncated export will not."""
+    sums = {
+        "amount_due": sum((line.amount_due for line in lines), ZERO),
+        "amount_paid": sum((line.amount_paid for line in lines), ZERO),
+        "arrears": sum((line.arrears for line in lines), ZERO),
+    }
+    problems = []
+    for total in raw.grand_totals:
+        reasons: list[str] = []
+        for name in TOTAL_COLUMNS:
+            value = total.cells.get(name)
+            if name not in raw.columns or value is None or not str(value).strip():
+                continue
+            stated = cells.parse(name, value, reasons)
+            if isinstance(stated, Decimal) and stated != sums[name]:
+                reasons.append(
+                    f"the total row says {v.COLUMN_LABELS[name]} {stated:,.2f} but the lines "
+                    f"add up to {sums[name]:,.2f}; is the export complete?"
+                )
+        if reasons:
+            problems.append(RowProblem(total.line, "; ".join(reasons)))
+    return problems
 
 
 def _gather(lines: list[LedgerLine], problems: list[RowProblem]) -> dict[str, HouseholdRows]:

@@ -1,8 +1,9 @@
 """Reading billing exports: CSV in UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030, and XLSX.
 
 A reader yields raw rows keyed by canonical column names, each with its line number in the
-file (the header is line 1 when it is the first row). Title rows above the header and a
-trailing total row (合计), which billing systems like to add, are recognised and skipped.
+file (the header is line 1 when it is the first row). Title rows above the header and total
+rows (合计, 小计), which billing systems like to add, are recognised: they are not charges,
+but a grand total is kept so the lines can be checked against it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 from callqueue.ledger.values import COLUMN_LABELS, REQUIRED_COLUMNS, clean_text, parse_header
 
 HEADER_SEARCH_ROWS = 10  # a header this far down is still found (title rows above it)
-TOTAL_WORDS = frozenset({"合计", "总计", "小计", "total", "subtotal", "sum"})
+GRAND_TOTAL_WORDS = frozenset({"合计", "总计", "total", "grand total", "sum"})
+TOTAL_WORDS = GRAND_TOTAL_WORDS | {"小计", "subtotal"}
 
 
 class FileProblem(Exception):
@@ -39,6 +41,7 @@ class RawLedger:
     ignored_columns: list[str]
     rows: list[RawRow]
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, why)
+    grand_totals: list[RawRow] = field(default_factory=list)  # to check the lines against
     encoding: str = ""
 
 
@@ -144,8 +147,11 @@ def _from_table(
         if _is_blank(cells):
             continue
         values = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
-        if _is_total_row(cells):
+        word = _total_word(cells)
+        if word is not None:
             ledger.skipped.append((line, "total row"))
+            if word in GRAND_TOTAL_WORDS:
+                ledger.grand_totals.append(RawRow(line, values))
             continue
         ledger.rows.append(RawRow(line, values))
     return ledger
@@ -167,6 +173,10 @@ def _map_header(cells: Sequence[object]) -> tuple[dict[str, int], list[str], lis
     return columns, ignored, duplicates
 
 
-def _is_total_row(cells: Sequence[object]) -> bool:
+def _total_word(cells: Sequence[object]) -> str | None:
+    """`合计` for a total row (its first non-empty cell names it), else None."""
     first = next((c for c in cells if c is not None and str(c).strip()), None)
-    return first is not None and clean_text(str(first)).lower().rstrip(":：") in TOTAL_WORDS
+    if first is None:
+        return None
+    word = clean_text(str(first)).lower().rstrip(":：")
+    return word if word in TOTAL_WORDS else None
