@@ -4,7 +4,8 @@
 
 It builds a scratch SQLite database at the current head, compares it with the models and
 writes `src/callqueue/store/migrations/versions/NNNN_<slug>.py`. Read and test what it
-wrote on both databases before committing (tests/integration/test_store.py).
+wrote on both databases before committing (tests/integration/test_store.py): a NOT NULL
+column added to a table with rows needs a `server_default`, which autogenerate omits.
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ def main() -> None:
     slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40]
     written = next((MIGRATIONS / "versions").glob(f"{number}_*.py"))
     target = written.with_name(f"{number}_{slug}.py")
-    written.rename(target)
+    text = written.read_text(encoding="utf-8")
+    text = text.replace("sqlmodel.sql.sqltypes.AutoString(", "sa.String(")  # keep migrations
+    text = text.replace("import sqlmodel\n", "")  # independent of sqlmodel's internals
+    text = "\n".join(line for line in text.splitlines() if "# ###" not in line) + "\n"
+    target.write_text(text, encoding="utf-8")
+    written.unlink()
     print(f"wrote {target}")
 
 

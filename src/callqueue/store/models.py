@@ -100,6 +100,15 @@ class ComplaintCategory(StrEnum):
     OUTSIDE_DUTY = "outside_duty"  # not the property company's duty
 
 
+class LetterKind(StrEnum):
+    """Written contacts, in the order of the escalation ladder."""
+
+    REMINDER = "reminder"  # pre-due SMS / notice-board notice
+    WRITTEN_DEMAND = "written_demand"  # 催告 with a deadline (合理期限), Civil Code art. 944
+    COLLECTION_LETTER = "collection_letter"  # 催收函
+    LAWYER_LETTER = "lawyer_letter"  # 律师函
+
+
 class PaymentChannel(StrEnum):
     CASH = "cash"
     POS = "pos"
@@ -178,6 +187,7 @@ class Household(SQLModel, table=True):
     do_not_call: bool = False
     nonpayment_reason: str | None = Field(default=None, sa_column=Column(Text))
     note: str | None = Field(default=None, sa_column=Column(Text))
+    litigation_since: dt.date | None = None  # a suit is filed: the queue leaves it to lawyers
 
 
 class Person(SQLModel, table=True):
@@ -262,6 +272,8 @@ class Contact(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     proof: str | None = Field(default=None, sa_column=Column(Text))  # delivery proof ref.
     callback_at: dt.datetime | None = Field(default=None, sa_type=CstDateTime)
+    letter_kind: str | None = Field(default=None, max_length=20)  # LetterKind, for letters
+    deadline: dt.date | None = None  # the payment deadline a written demand gives
     corrects_id: int | None = Field(
         default=None, sa_column=_fk("contacts.id", nullable=True, index=False)
     )
@@ -299,6 +311,7 @@ class Complaint(SQLModel, table=True):
     opened_at: dt.datetime = Field(sa_type=CstDateTime)
     category: str = Field(sa_column=Column(String(20), nullable=False))
     within_duty: bool = True
+    pauses_collection: bool = False  # a dispute: the owner withholds payment until resolved
     description: str = Field(sa_column=Column(Text, nullable=False))
     handler_id: int | None = Field(default=None, sa_column=_fk("staff.id", nullable=True))
     report_back_on: dt.date | None = None

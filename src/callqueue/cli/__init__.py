@@ -1,0 +1,66 @@
+"""The `callqueue` command line. Every command takes `--db` and `--at` (a fixed clock).
+
+Handlers are thin: they parse arguments, call the core, and print. One module per group of
+commands; heavy modules (the store, openpyxl, rich, textual) are imported inside handlers,
+so `callqueue --help` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from callqueue import __version__
+from callqueue.cli import app, db, demo, ledger
+from callqueue.cli.common import Commands, UserError, add_common, err, resolve_moment
+
+COMMAND_GROUPS = (ledger, demo, db)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callqueue",
+        description="A prioritised call and visit queue for property-fee collectors.",
+    )
+    parser.add_argument("--version", action="version", version=f"callqueue {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true", help="open on a fresh demo database (buildings 6, 7, 8)"
+    )
+    add_common(parser, top=True)
+    parser.set_defaults(handler=app.cmd_open)
+    commands = Commands(parser.add_subparsers(title="commands", metavar="COMMAND"))
+    for group in COMMAND_GROUPS:
+        group.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.moment = resolve_moment(getattr(args, "at", None))
+        return int(args.handler(args))
+    except UserError as error:
+        err(f"callqueue: {error}")
+        return 2
+    except BrokenPipeError:  # `callqueue summary | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        err("callqueue: interrupted; nothing more was written")
+        return 130
+    except Exception as error:
+        from callqueue.store.database import DatabaseError
+
+        if isinstance(error, DatabaseError):
+            err(f"callqueue: {error}")
+            return 2
+        from callqueue.crash import record_crash
+
+        log = record_crash(error)
+        err(
+            f"callqueue: something went wrong that is not your fault ({type(error).__name__}). "
+            f"Nothing half-done was saved. Details are in {log}; please send it to support."
+        )
+        return 1

@@ -1,0 +1,85 @@
+"""What every command shares: the common options, the store, errors users can fix."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from callqueue.store.database import Store
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line, without a traceback."""
+
+
+def add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """`--db` and `--at`, accepted before or after the command name."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=default,
+        help="database: a SQLite file path, sqlite:///…, or postgresql+psycopg://… "
+        "(default: $CALLQUEUE_DB, else callqueue.db in your data folder)",
+    )
+    parser.add_argument(
+        "--at",
+        metavar="DATETIME",
+        default=default,
+        help="run as if it were this moment, China Standard Time (e.g. 2026-11-27T10:30)",
+    )
+
+
+class Commands:
+    """Adds subcommands that all take the common options."""
+
+    def __init__(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        self.subparsers = subparsers
+
+    def add(self, name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        sub = self.subparsers.add_parser(name, help=help_, description=help_)
+        add_common(sub, top=False)
+        sub.set_defaults(handler=handler)
+        return sub
+
+
+def resolve_moment(text: str | None) -> dt.datetime:
+    """The moment every command runs at: `--at`, else now (CST). Checked for every command."""
+    from callqueue.clock import resolve_moment as resolve
+
+    try:
+        return resolve(text)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+
+
+def open_store_for(args: argparse.Namespace) -> Store:
+    from callqueue.store.database import open_store
+
+    return open_store(getattr(args, "db", None))
+
+
+def fee_label(fee_type: str) -> str:
+    """`物业费 property fee`: both languages until the UI has its translations."""
+    from callqueue.ledger.values import FEE_TYPE_LABELS_EN, FEE_TYPE_LABELS_ZH
+
+    return f"{FEE_TYPE_LABELS_ZH.get(fee_type, fee_type)} {FEE_TYPE_LABELS_EN.get(fee_type, '')}"
+
+
+def err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console for status lines and progress bars (imported only when used)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)

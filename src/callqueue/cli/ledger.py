@@ -1,0 +1,172 @@
+"""Ledger commands: import a billing export, the arrears summary, one household."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from callqueue.cli.common import Commands, UserError, console, fee_label, open_store_for
+
+if TYPE_CHECKING:
+    from callqueue.ledger.importer import ImportReport
+    from callqueue.store.database import Store
+
+
+def register(commands: Commands) -> None:
+    imp = commands.add("import", cmd_import, "import a billing export (CSV in UTF-8/GBK, or XLSX)")
+    imp.add_argument("file", type=Path, help="the export file")
+    imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    commands.add("summary", cmd_summary, "arrears per fee type and per building")
+    house = commands.add("household", cmd_household, "show one household by key, e.g. 6-2-1203")
+    house.add_argument("key", help="building-unit-room (6-2-1203) or building-room (8-1501)")
+    house.add_argument("--show-phones", action="store_true", help="do not mask phone numbers")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from callqueue.ledger.importer import ImportRefused, import_ledger
+    from callqueue.ledger.readers import FileProblem
+
+    at = args.moment
+    store = open_store_for(args)
+    try:
+        with _progress() as progress:
+            report = import_ledger(store, args.file, at=at, dry_run=args.dry_run, progress=progress)
+    except FileProblem as error:
+        raise UserError(f"{args.file}: {error}; nothing was imported") from None
+    except ImportRefused as refused:
+        err = sys.stderr
+        print(
+            f"callqueue: {args.file}: {len(refused.problems)} bad row(s); nothing was imported.",
+            file=err,
+        )
+        for problem in refused.problems:
+            print(f"  {problem}", file=err)
+        print("Correct these lines and import the file again.", file=err)
+        return 1
+    finally:
+        store.close()
+    _print_import(report)
+    return 0
+
+
+class _progress:
+    """A progress bar on stderr for large files (only when stderr is a terminal)."""
+
+    def __enter__(self) -> Callable[[str, int, int], None] | None:
+        if not sys.stderr.isatty():
+            self.bar = None
+            return None
+        from rich.progress import Progress
+
+        self.bar = Progress(console=console(stderr=True), transient=True)
+        self.bar.start()
+        self.tasks: dict[str, object] = {}
+        return self.update
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        assert self.bar is not None
+        if phase not in self.tasks:
+            self.tasks[phase] = self.bar.add_task(phase, total=total or 1)
+        self.bar.update(self.tasks[phase], completed=done)  # type: ignore[arg-type]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _print_import(report: ImportReport) -> None:
+    from callqueue.ledger.summary import building_order
+
+    title = "Checked (dry run, nothing written)" if report.dry_run else "Imported"
+    print(f"{title}: {report.file.name} ({report.encoding}, header on line {report.header_line})")
+    print(f"  households: {report.households:,}   charge lines: {report.lines:,}")
+    if not report.dry_run:
+        print(
+            f"  new households: {report.households_added:,}   owners changed: "
+            f"{report.owners_changed:,}   phones added: {report.phones_added:,}"
+        )
+        print(
+            f"  charge lines new: {report.charges_added:,}   updated: {report.charges_updated:,}"
+            f"   unchanged: {report.charges_unchanged:,}"
+        )
+        if report.reconciled:
+            print(f"  callqueue payments now shown by billing: {report.reconciled:,.2f}")
+    for line, why in report.skipped:
+        print(f"  skipped line {line}: {why}")
+    if report.ignored_columns:
+        print(f"  columns ignored: {', '.join(report.ignored_columns)}")
+    print(f"  arrears in this file on {report.as_of}, by fee type:")
+    for fee, amount in sorted(report.arrears_by_fee.items()):
+        print(f"    {fee_label(fee):<24}{amount:>16,.2f}")
+    print("  by building:")
+    for building, amount in sorted(
+        report.arrears_by_building.items(), key=lambda kv: building_order(kv[0])
+    ):
+        print(f"    {building:<24}{amount:>16,.2f}")
+    total = sum(report.arrears_by_fee.values())
+    print(f"  total arrears: {total:,.2f}")
+    if report.not_yet_due:
+        print(f"  billed but not yet due: {report.not_yet_due:,.2f}")
+
+
+def print_summary(store: Store, moment: dt.datetime) -> None:
+    from callqueue.ledger.summary import ledger_summary
+
+    with store.session() as session:
+        summary = ledger_summary(session, moment.date())
+    print(
+        f"{summary.households:,} households, {summary.households_in_arrears:,} in arrears "
+        f"on {summary.as_of}, {summary.charge_lines:,} charge lines"
+    )
+    print("Arrears by fee type:")
+    for fee, amount in summary.arrears_by_fee.items():
+        print(f"  {fee_label(fee):<24}{amount:>16,.2f}")
+    print("Arrears by building:")
+    for building, amount in summary.arrears_by_building.items():
+        print(f"  {building:<24}{amount:>16,.2f}")
+    print(f"Total arrears: {summary.total:,.2f}")
+    if summary.not_yet_due:
+        print(f"Billed but not yet due: {summary.not_yet_due:,.2f}")
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    store = open_store_for(args)
+    print_summary(store, args.moment)
+    store.close()
+    return 0
+
+
+def cmd_household(args: argparse.Namespace) -> int:
+    from callqueue.ledger.household import UnknownHousehold, load_household
+    from callqueue.privacy import mask_phone
+
+    store = open_store_for(args)
+    try:
+        with store.session() as session:
+            info = load_household(session, args.key)
+    except (ValueError, UnknownHousehold) as error:
+        raise UserError(str(error)) from None
+    finally:
+        store.close()
+    area = f"{info.area} m²" if info.area is not None else "area unknown"
+    floor = f"floor {info.floor}" if info.floor is not None else "floor unknown"
+    print(f"Household {info.key}  ({floor}, {area})")
+    if info.flags:
+        print(f"  flags: {', '.join(info.flags)}")
+    for person in info.people:
+        phones = [p if args.show_phones else mask_phone(p) for p in person.phones]
+        primary = ", primary" if person.is_primary else ""
+        print(f"  {person.name} ({person.role}{primary}): {' / '.join(phones) or 'no phone'}")
+    print("  charges:")
+    for charge in info.charges:
+        state = "paid" if charge.outstanding == 0 else f"owes {charge.outstanding:,.2f}"
+        print(
+            f"    {charge.period}  {fee_label(charge.fee_type):<22} due {charge.due_date}  "
+            f"{charge.amount_due:>10,.2f}  {state}"
+        )
+    print(f"  arrears: {info.arrears:,.2f}")
+    return 0
