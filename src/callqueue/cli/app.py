@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+
 from callqueue.cli.common import open_store_for
 from callqueue.cli.demo import fresh_demo_store
 from callqueue.cli.ledger import print_summary

@@ -10,9 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import callqueue.store.types
-
-
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
