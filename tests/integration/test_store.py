@@ -70,6 +70,72 @@ def test_upgrade_from_the_first_schema_keeps_every_row(db_url: str) -> None:
     store.close()
 
 
+def test_upgrade_keeps_rows_that_reference_altered_tables(db_url: str) -> None:
+    """0003 alters complaints and contacts, which other rows point at (SQLite copies them)."""
+    engine = make_engine(db_url)
+    upgrade(engine, "0002")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO buildings (id, code) VALUES (1, '6')"))
+        c.execute(
+            text(
+                "INSERT INTO households (id, key, building_id, unit, room, chronic_defaulter, "
+                "difficult, elderly, no_phone, do_not_call) VALUES "
+                "(1, '6-1-101', 1, '1', '101', false, false, false, false, false)"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO contacts (id, household_id, at, channel, outcome, reached, note) "
+                "VALUES (1, 1, '2026-11-20 10:30:00', 'call', 'promise', true, '月底前缴清')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO promises (id, household_id, contact_id, made_at, promised_date, "
+                "instalment, status) VALUES (1, 1, 1, '2026-11-20 10:30:00', '2026-11-23', "
+                "false, 'open')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO complaints (id, household_id, opened_at, category, within_duty, "
+                "description, status) VALUES (1, 1, '2026-11-20 10:30:00', 'cleaning', true, "
+                "'楼道没人打扫', 'open')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO complaint_updates (id, complaint_id, at, status, note) VALUES "
+                "(1, 1, '2026-11-21 09:00:00', 'in_progress', '已联系保洁主管')"
+            )
+        )
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM complaint_updates")).scalar() == 1
+        assert c.execute(text("SELECT contact_id FROM promises")).scalar() == 1
+        assert c.execute(text("SELECT pauses_collection FROM complaints")).scalar() in (0, False)
+        if engine.dialect.name == "sqlite":
+            assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_a_failed_schema_change_leaves_nothing_behind(db_url: str) -> None:
+    """DDL is transactional on both databases (pysqlite alone would commit it at once)."""
+    store = open_store(db_url)
+    with pytest.raises(RuntimeError), store.engine.begin() as c:
+        c.execute(text("CREATE TABLE half_done (id INTEGER)"))
+        c.execute(text("ALTER TABLE households ADD COLUMN half_done_too INTEGER"))
+        raise RuntimeError("the migration fails here")
+    with store.engine.connect() as c:
+        from sqlalchemy import inspect
+
+        assert not inspect(c).has_table("half_done")
+        columns = {col["name"] for col in inspect(c).get_columns("households")}
+        assert "half_done_too" not in columns
+    store.close()
+
+
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "plain-path.db"))
     with store.engine.connect() as c:
