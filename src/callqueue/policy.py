@@ -8,7 +8,13 @@ without touching code, and `callqueue policy show` prints what is in force.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import itertools
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, get_type_hints
 
 Window = tuple[dt.time, dt.time]  # [start, end): 10:00 ≤ t < 12:00
 
@@ -82,3 +88,399 @@ class Policy:
 
 
 DEFAULT_POLICY = Policy()
+
+
+# --- the policy file ----------------------------------------------------------------------
+
+POLICY_ENV = "CALLQUEUE_POLICY"
+POLICY_FILENAME = "policy.toml"
+BUILT_IN = "built-in defaults"
+
+EARLIEST_CONTACT = dt.time(8, 0)  # no contact before 08:00 ...
+LATEST_CONTACT = dt.time(21, 0)  # ... nor after 21:00
+STATUTORY_LIMITATION_YEARS = 3  # Civil Code art. 188
+
+_SECTION_NOTES: dict[str, str] = {
+    "hours": 'When owners may be contacted (CST); windows are half-open: "10:00-12:00" '
+    "closes at 12:00.",
+    "caps": "How often one household may be approached.",
+    "escalation": "The escalation ladder, in days overdue: reminder, phone, visit, "
+    "written demand, letters, lawsuit.",
+    "promises": "Promised payment dates: how far out, and when a promise counts as broken.",
+    "limitation": "The limitation period (诉讼时效, Civil Code art. 188) and how early to warn.",
+}
+_TOP_LEVEL_NOTES: dict[str, str] = {
+    "pause_on_dispute": "An open dispute takes the household out of the queue until it is "
+    "resolved.",
+}
+
+
+class PolicyError(ValueError):
+    """A policy (file) that callqueue refuses: the message names the file, the key and the
+    problem, on one line."""
+
+
+def _sections() -> list[tuple[str, type[Any]]]:
+    """Policy fields that are sections, in declaration order, with their dataclass."""
+    hints = get_type_hints(Policy)
+    return [(f.name, hints[f.name]) for f in fields(Policy) if is_dataclass(hints[f.name])]
+
+
+def _top_level() -> list[str]:
+    hints = get_type_hints(Policy)
+    return [f.name for f in fields(Policy) if not is_dataclass(hints[f.name])]
+
+
+def _user_policy_path() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("callqueue", appauthor=False) / POLICY_FILENAME
+
+
+def _resolve_path(path: Path | None) -> tuple[Path | None, str]:
+    """The file in force and why: given, named by $CALLQUEUE_POLICY, or in the config dir."""
+    if path is not None:
+        return Path(path), "given"
+    named = os.environ.get(POLICY_ENV, "").strip()
+    if named:
+        return Path(named).expanduser(), POLICY_ENV
+    user = _user_policy_path()
+    if user.is_file():
+        return user, "config"
+    return None, BUILT_IN
+
+
+def policy_source(path: Path | None = None) -> str:
+    """Which policy `load_policy(path)` would use: the file's path, or "built-in defaults"."""
+    resolved, _ = _resolve_path(path)
+    return BUILT_IN if resolved is None else str(resolved)
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """The policy in force: `path`, else $CALLQUEUE_POLICY, else policy.toml in the user
+    config folder if it exists, else the built-in defaults. A file overrides only what it
+    names. Raises PolicyError for anything wrong with the file, never anything else."""
+    resolved, origin = _resolve_path(path)
+    if resolved is None:
+        return DEFAULT_POLICY
+    data = _read_toml(resolved, origin)
+    policy = _from_mapping(data, str(resolved))
+    try:
+        validate(policy)
+    except PolicyError as error:
+        raise PolicyError(f"{resolved}: {error}") from None
+    return policy
+
+
+def _read_toml(path: Path, origin: str) -> dict[str, Any]:
+    import tomllib
+
+    named_by = f" (named by ${POLICY_ENV})" if origin == POLICY_ENV else ""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError(f"{path}: no such policy file{named_by}") from None
+    except IsADirectoryError:
+        raise PolicyError(f"{path}: is a folder, not a policy file{named_by}") from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise PolicyError(f"{path}: cannot read the policy file{named_by}: {reason}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PolicyError(f"{path}: is not UTF-8 text; save the policy file as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(f"{path}: is not valid TOML: {error}") from None
+
+
+def _closest(name: str, known: Iterable[str], section: bool = False) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(name, list(known), n=1)
+    if not match:
+        return ""
+    return f" (did you mean [{match[0]}]?)" if section else f" (did you mean {match[0]!r}?)"
+
+
+def _from_mapping(data: dict[str, Any], source: str) -> Policy:
+    problems: list[str] = []
+    sections = dict(_sections())
+    top_level = _top_level()
+    hints = get_type_hints(Policy)
+    changes: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in sections:
+            if not isinstance(value, dict):
+                problems.append(f"{name}: must be a section [{name}], not {_kind(value)}")
+                continue
+            section = _section_from_mapping(name, sections[name], value, problems)
+            if section is not None:
+                changes[name] = section
+        elif name in top_level:
+            try:
+                changes[name] = _convert(value, hints[name])
+            except _Wrong as wrong:
+                problems.append(f"{name}: {wrong}")
+        elif isinstance(value, dict):
+            known = ", ".join(f"[{s}]" for s in sections)
+            problems.append(
+                f"unknown section [{name}]{_closest(name, sections, section=True)}; "
+                f"the sections are {known}"
+            )
+        else:
+            problems.append(
+                f"unknown key {name!r}{_closest(name, [*top_level, *sections])}; "
+                f"top-level keys are {', '.join(top_level)}"
+            )
+    if problems:
+        raise PolicyError(f"{source}: " + "; ".join(problems))
+    return replace(DEFAULT_POLICY, **changes)
+
+
+def _section_from_mapping(
+    name: str, cls: type[Any], data: dict[str, Any], problems: list[str]
+) -> Any:
+    hints = get_type_hints(cls)
+    known = [f.name for f in fields(cls)]
+    changes: dict[str, Any] = {}
+    count = len(problems)
+    for key, value in data.items():
+        if key not in hints:
+            problems.append(
+                f"[{name}] has no key {key!r}{_closest(key, known)}; "
+                f"its keys are {', '.join(known)}"
+            )
+            continue
+        try:
+            changes[key] = _convert(value, hints[key])
+        except _Wrong as wrong:
+            problems.append(f"{name}.{key}: {wrong}")
+    if len(problems) > count:
+        return None
+    return replace(getattr(DEFAULT_POLICY, name), **changes)
+
+
+class _Wrong(Exception):
+    """A value of the wrong type or form (the message says what was expected)."""
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat()}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, dt.time):
+        return f"the time {value.isoformat()}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a section"
+    return type(value).__name__
+
+
+_WINDOW_RE = re.compile(
+    r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*[-–~]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$"
+)
+
+
+def _time_of(hours: str, minutes: str, seconds: str | None, text: str) -> dt.time:
+    try:
+        return dt.time(int(hours), int(minutes), int(seconds or 0))
+    except ValueError:
+        raise _Wrong(f"{text!r} has a time that does not exist (use 00:00 to 23:59)") from None
+
+
+def _parse_window(value: object) -> Window:
+    if not isinstance(value, str):
+        raise _Wrong(f'windows are written as text like "10:00-12:00", not {_kind(value)}')
+    match = _WINDOW_RE.match(value)
+    if match is None:
+        raise _Wrong(f'cannot read the window {value!r}; write it like "10:00-12:00"')
+    start = _time_of(match[1], match[2], match[3], value)
+    end = _time_of(match[4], match[5], match[6], value)
+    return (start, end)
+
+
+def _list(value: object, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Wrong(f"must be a list of {what}, not {_kind(value)}")
+    return value
+
+
+def _convert(value: object, hint: object) -> object:
+    """A TOML value as the field's Python type, or _Wrong saying what was expected."""
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise _Wrong(f"must be true or false, not {_kind(value)}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Wrong(f"must be a whole number, not {_kind(value)}")
+        return value
+    if hint == tuple[Window, ...]:
+        windows = [_parse_window(item) for item in _list(value, 'windows like "10:00-12:00"')]
+        return tuple(sorted(windows))
+    if hint == tuple[dt.date, ...]:
+        days = _list(value, "dates like 2026-12-31")
+        for item in days:
+            if isinstance(item, dt.datetime) or not isinstance(item, dt.date):
+                raise _Wrong(f"must list dates like 2026-12-31 (no quotes), not {_kind(item)}")
+        return tuple(sorted(set(days)))
+    if hint == tuple[int, int]:
+        pair = _list(value, "two whole numbers")
+        if len(pair) != 2 or any(isinstance(n, bool) or not isinstance(n, int) for n in pair):
+            raise _Wrong(f"must be two whole numbers like [15, 20], not {pair!r}")
+        return (pair[0], pair[1])
+    raise TypeError(f"no TOML form for {hint!r}")  # a new field needs a form here
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _hhmm(time: dt.time) -> str:
+    return time.strftime("%H:%M:%S" if time.second else "%H:%M")
+
+
+def format_window(window: Window) -> str:
+    """`10:00-12:00`, the form the policy file uses."""
+    return f"{_hhmm(window[0])}-{_hhmm(window[1])}"
+
+
+def _window_problems(channel: str, windows: tuple[Window, ...]) -> list[str]:
+    problems: list[str] = []
+    for start, end in windows:
+        text = format_window((start, end))
+        if start >= end:
+            problems.append(
+                f"hours.{channel}: window {text} must end after it starts "
+                "(a window may not run past midnight)"
+            )
+        elif start < EARLIEST_CONTACT or end > LATEST_CONTACT:
+            problems.append(
+                f"hours.{channel}: {channel} window {text} allows contact between 21:00 and "
+                "08:00; owners must not be contacted that late or that early (keep windows "
+                "inside 08:00-21:00)"
+            )
+    ordered = sorted((start, end) for start, end in windows if start < end)
+    for (start_a, end_a), (start_b, end_b) in itertools.pairwise(ordered):
+        if start_b < end_a:
+            problems.append(
+                f"hours.{channel}: windows {format_window((start_a, end_a))} and "
+                f"{format_window((start_b, end_b))} overlap; merge them into one"
+            )
+    return problems
+
+
+def _at_least(key: str, value: int, low: int, why: str = "") -> list[str]:
+    if value < low:
+        return [f"{key}: must be at least {low}, not {value}{why}"]
+    return []
+
+
+def validate(policy: Policy) -> None:
+    """Refuse a policy that breaks the law, the source plan or common sense (PolicyError,
+    naming every problem). Unsorted windows are accepted; overlapping ones are not."""
+    problems: list[str] = []
+    hours, caps, esc = policy.hours, policy.caps, policy.escalation
+    problems += _window_problems("call", hours.call)
+    problems += _window_problems("visit", hours.visit)
+
+    problems += _at_least("caps.call_attempts_per_day", caps.call_attempts_per_day, 1)
+    problems += _at_least("caps.visits_per_day", caps.visits_per_day, 1)
+    problems += _at_least("caps.cooling_off_days", caps.cooling_off_days, 0)
+
+    low, high = esc.reminder_days_before_due
+    if not 0 < low <= high:
+        problems.append(
+            f"escalation.reminder_days_before_due: [{low}, {high}] must be two days before "
+            "the due date, the first at least 1 and not more than the second (e.g. [15, 20])"
+        )
+    if esc.phone_from_days > esc.phone_until_days:
+        problems.append(
+            f"escalation.phone_from_days: {esc.phone_from_days} is after phone_until_days "
+            f"{esc.phone_until_days}; phoning would never start"
+        )
+    for name in (
+        "phone_from_days",
+        "visit_after_days",
+        "written_demand_after_days",
+        "collection_letter_after_demand_days",
+        "lawyer_letter_after_collection_letter_days",
+        "litigation_after_lawyer_letter_days",
+    ):
+        problems += _at_least(f"escalation.{name}", getattr(esc, name), 0)
+    problems += _at_least("escalation.visit_after_failed_calls", esc.visit_after_failed_calls, 1)
+    problems += _at_least(
+        "escalation.written_demand_deadline_days",
+        esc.written_demand_deadline_days,
+        1,
+        " (a written demand must give the owner time to pay)",
+    )
+
+    promises = policy.promises
+    if not 1 <= promises.default_days <= promises.max_days:
+        problems.append(
+            f"promises.default_days: {promises.default_days} must be at least 1 and not more "
+            f"than max_days ({promises.max_days})"
+        )
+    problems += _at_least("promises.grace_days", promises.grace_days, 0)
+
+    limitation = policy.limitation
+    if limitation.years != STATUTORY_LIMITATION_YEARS:
+        problems.append(
+            f"limitation.years: {limitation.years} is not the law: the limitation period is "
+            f"{STATUTORY_LIMITATION_YEARS} years (Civil Code art. 188)"
+        )
+    if not 1 <= limitation.warn_days <= 365:
+        problems.append(
+            f"limitation.warn_days: {limitation.warn_days} must be between 1 and 365 days"
+        )
+    if problems:
+        raise PolicyError("; ".join(problems))
+
+
+# --- describing -------------------------------------------------------------------------
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, tuple):
+        items: list[str] = []
+        for item in value:
+            if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], dt.time):
+                items.append(f'"{format_window(item)}"')
+            elif isinstance(item, dt.date):
+                items.append(item.isoformat())
+            else:
+                items.append(_toml_value(item))
+        return "[" + ", ".join(items) + "]"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def describe(policy: Policy) -> str:
+    """The policy as TOML, in the layout `load_policy` reads, a comment above each section.
+    Loading the text gives back an equal policy (windows and days off sorted)."""
+    lines = [
+        "# callqueue collection policy. Times are China Standard Time.",
+        "",
+    ]
+    for name in _top_level():
+        lines.append(f"# {_TOP_LEVEL_NOTES.get(name, name)}")
+        lines.append(f"{name} = {_toml_value(getattr(policy, name))}")
+    for name, cls in _sections():
+        section = getattr(policy, name)
+        lines += ["", f"# {_SECTION_NOTES.get(name, name)}", f"[{name}]"]
+        for f in fields(cls):
+            lines.append(f"{f.name} = {_toml_value(getattr(section, f.name))}")
+    return "\n".join(lines) + "\n"
