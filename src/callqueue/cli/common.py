@@ -6,11 +6,13 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from callqueue.policy import Policy
     from callqueue.store.database import Store
 
 Handler = Callable[[argparse.Namespace], int]
@@ -83,3 +85,24 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def add_policy_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="a policy TOML file (default: $CALLQUEUE_POLICY, else policy.toml in your "
+        "config folder, else the built-in defaults)",
+    )
+
+
+def policy_for(args: argparse.Namespace) -> Policy:
+    """The policy in force for this command; a bad file is the user's to fix."""
+    from callqueue.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(getattr(args, "policy", None))
+    except PolicyError as error:
+        raise UserError(str(error)) from None

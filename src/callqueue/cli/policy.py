@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from callqueue.cli.common import Commands, UserError
+from callqueue.cli.common import Commands, add_policy_option, policy_for
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -26,25 +25,14 @@ def register(commands: Commands) -> None:
         help="show: the policy in force as TOML, and whether calls and visits are open at "
         "--at; check: validate the policy file",
     )
-    policy.add_argument(
-        "--policy",
-        metavar="FILE",
-        type=Path,
-        default=None,
-        help="a policy TOML file (default: $CALLQUEUE_POLICY, else policy.toml in your "
-        "config folder, else the built-in defaults)",
-    )
+    add_policy_option(policy)
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
-    from callqueue.policy import PolicyError, describe, load_policy, policy_source
+    from callqueue.policy import describe, policy_source
 
-    path: Path | None = args.policy
-    source = policy_source(path)
-    try:
-        policy = load_policy(path)
-    except PolicyError as error:
-        raise UserError(str(error)) from None
+    source = policy_source(args.policy)
+    policy = policy_for(args)
     if args.action == "check":
         print(f"policy OK: {source}")
         return 0

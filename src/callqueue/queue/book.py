@@ -1,0 +1,126 @@
+"""The queue's working memory: every household's facts for one day, kept current.
+
+Loading reads the store once; after a collector records something, `refresh` re-reads that
+one household and the ranked queue moves it (see `Queue.place`), so the queue is current
+again in milliseconds instead of being rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callqueue.policy import Policy
+from callqueue.queue.actions import Channel
+from callqueue.queue.build import ALL_CHANNELS, Queue, build_queue
+from callqueue.queue.facts import Facts, facts_for
+from callqueue.queue.records import load_records
+from callqueue.store.database import Store
+from callqueue.store.models import Building, Role, Staff, table_of
+
+
+class UnknownScope(LookupError):
+    """No such staff member or building; the message says which."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which buildings a queue covers (None: every building) and what to call it."""
+
+    buildings: frozenset[str] | None
+    label: str
+
+    def covers(self, building: str) -> bool:
+        return self.buildings is None or building in self.buildings
+
+
+EVERY_BUILDING = Scope(None, "every building")
+
+
+def scope_for_staff(session: Session, code: str) -> Scope:
+    """A collector or team leader sees their team's buildings; a manager sees all."""
+    s, b = table_of(Staff).c, table_of(Building).c
+    row = session.execute(select(s.name, s.role, s.team_id).where(s.code == code)).first()
+    if row is None:
+        raise UnknownScope(f"no staff member with the code {code!r}")
+    name, role, team_id = row
+    if role == Role.MANAGER:
+        return Scope(None, f"{name} (manager): every building")
+    codes = frozenset(session.execute(select(b.code).where(b.team_id == team_id)).scalars())
+    listed = ", ".join(sorted(codes, key=_building_order))
+    return Scope(codes, f"{name}: building{'s' if len(codes) > 1 else ''} {listed}")
+
+
+def scope_for_building(session: Session, text: str) -> Scope:
+    from callqueue.ledger.values import ValueProblem, parse_building
+
+    try:
+        code = parse_building(text)
+    except ValueProblem as problem:
+        raise UnknownScope(str(problem)) from None
+    b = table_of(Building).c
+    if session.execute(select(b.id).where(b.code == code)).first() is None:
+        raise UnknownScope(f"no building {code}")
+    return Scope(frozenset({code}), f"building {code}")
+
+
+def _building_order(code: str) -> tuple[int, str]:
+    return (int(code), "") if code.isdigit() else (10**9, code)
+
+
+class QueueBook:
+    """Facts of every household for one day."""
+
+    def __init__(self, store: Store, day: dt.date, policy: Policy) -> None:
+        self.store = store
+        self.day = day
+        self.policy = policy
+        with store.session() as session:
+            records = load_records(session, due_by=self.due_by)
+        self.facts: dict[int, Facts] = {
+            household_id: facts_for(record, day, policy) for household_id, record in records.items()
+        }
+
+    @property
+    def due_by(self) -> dt.date:
+        """Bills due later than this need nothing yet (beyond the pre-due reminder window)."""
+        return self.day + dt.timedelta(days=self.policy.escalation.reminder_days_before_due[1])
+
+    def refresh(self, household_id: int) -> Facts | None:
+        """Re-read one household after something was recorded; None if it is gone."""
+        with self.store.session() as session:
+            records = load_records(session, due_by=self.due_by, ids=[household_id])
+        record = records.get(household_id)
+        if record is None:
+            self.facts.pop(household_id, None)
+            return None
+        facts = self.facts[household_id] = facts_for(record, self.day, self.policy)
+        return facts
+
+    def in_scope(self, scope: Scope) -> Iterator[Facts]:
+        for facts in self.facts.values():
+            if scope.covers(facts.record.building):
+                yield facts
+
+    def queue(
+        self,
+        moment: dt.datetime,
+        scope: Scope = EVERY_BUILDING,
+        channels: frozenset[Channel] = ALL_CHANNELS,
+    ) -> Queue:
+        """The ranked queue at `moment` (which must fall on the book's day)."""
+        if moment.date() != self.day:
+            raise ValueError(f"the book holds {self.day}; load a new one for {moment.date()}")
+        return build_queue(self.in_scope(scope), moment, self.policy, channels)
+
+    def record_changed(self, queue: Queue, household_id: int, scope: Scope) -> None:
+        """After an outcome, payment… was saved: bring `queue` up to date for that household."""
+        facts = self.refresh(household_id)
+        if facts is None or not scope.covers(facts.record.building):
+            queue.forget(household_id)
+        else:
+            queue.place(facts)

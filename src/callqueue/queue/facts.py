@@ -1,0 +1,244 @@
+"""What is true of a household on a given day: the inputs of every queue rule.
+
+Facts depend on the day, not the hour, so they are worked out once per household per day
+(and again when that household changes); the hour-by-hour rules in `build` stay cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from callqueue.limitation import (
+    Evidence,
+    EvidenceKind,
+    LimitationState,
+    add_years,
+    deadline,
+    is_demand_evidence,
+    state_on,
+)
+from callqueue.policy import Policy
+from callqueue.queue.actions import Stage
+from callqueue.queue.records import ChargeRec, ComplaintRec, ContactRec, HouseholdRecord
+from callqueue.store.models import ComplaintStatus, ContactOutcome, LetterKind, PromiseStatus
+
+UNANSWERED = frozenset({ContactOutcome.NO_ANSWER, ContactOutcome.BUSY, ContactOutcome.SWITCHED_OFF})
+OPEN_COMPLAINT = frozenset({ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS})
+
+
+@dataclass(frozen=True, slots=True)
+class AtRisk:
+    """The overdue charge whose limitation deadline comes first, when it is close."""
+
+    fee_type: str
+    period: str
+    deadline: dt.date
+    days_left: int
+
+
+@dataclass(slots=True)
+class Facts:
+    record: HouseholdRecord
+    day: dt.date
+    arrears: dict[str, int] = field(default_factory=dict)  # collectable, fen, by fee type
+    total: int = 0  # collectable arrears, fen
+    barred: int = 0  # time-barred fen: shown, never collected
+    days_overdue: int = 0  # of the oldest collectable overdue charge
+    at_risk: AtRisk | None = None
+    due_soon: ChargeRec | None = None  # a bill in the pre-due reminder window, not reminded
+    last_contact: dt.datetime | None = None
+    last_conversation: dt.datetime | None = None  # reached by call or visit
+    calls_today: int = 0
+    conversation_today: bool = False
+    visited_today: bool = False
+    unanswered_days: int = 0  # distinct days of unanswered calls since the last conversation
+    callback_at: dt.datetime | None = None  # booked and not yet made
+    pending_promise: dt.date | None = None  # an open promise not yet due
+    broken_promise: dt.date | None = None  # broken and not followed up since
+    promises_made: int = 0
+    promises_kept: int = 0
+    dispute_since: dt.date | None = None
+    report_back: ComplaintRec | None = None
+    demand_delivered: dt.date | None = None
+    demand_deadline: dt.date | None = None
+    collection_letter: dt.date | None = None
+    lawyer_letter: dt.date | None = None
+    last_reminder: dt.date | None = None  # last SMS or notice reminder sent
+
+    @property
+    def idle(self) -> bool:
+        """Nothing to do on this day: no arrears, no bill coming due, no complaint to close."""
+        return (
+            self.total == 0
+            and self.barred == 0
+            and self.due_soon is None
+            and self.report_back is None
+            and self.record.litigation_since is None
+        )
+
+    @property
+    def callable(self) -> bool:
+        return self.record.working_phones > 0 and not self.record.do_not_call
+
+    def stage(self, policy: Policy) -> Stage:
+        ladder = policy.escalation
+        if self.record.litigation_since is not None:
+            return Stage.LITIGATION
+        if self.lawyer_letter is not None:
+            return (
+                Stage.LITIGATION_CANDIDATE
+                if self._lawyer_letter_expired(policy)
+                else (Stage.LAWYER_LETTER)
+            )
+        if self.collection_letter is not None:
+            return Stage.COLLECTION_LETTER
+        if self.demand_delivered is not None:
+            return Stage.WRITTEN_DEMAND
+        if self.total == 0:
+            return Stage.NOT_DUE
+        if self.days_overdue > ladder.visit_after_days or self.phone_failed(policy):
+            return Stage.VISIT
+        return Stage.PHONE
+
+    def phone_failed(self, policy: Policy) -> bool:
+        """The phone does not reach this owner: no number, or N unanswered days in a row."""
+        return (
+            self.record.working_phones == 0
+            or self.unanswered_days >= policy.escalation.visit_after_failed_calls
+        )
+
+    def _lawyer_letter_expired(self, policy: Policy) -> bool:
+        assert self.lawyer_letter is not None
+        waited = (self.day - self.lawyer_letter).days
+        demand_passed = self.demand_deadline is not None and self.demand_deadline < self.day
+        return waited >= policy.escalation.litigation_after_lawyer_letter_days and demand_passed
+
+
+def facts_for(record: HouseholdRecord, day: dt.date, policy: Policy) -> Facts:
+    """Work out the facts of `record` on `day`."""
+    facts = Facts(record, day)
+    _contacts(facts, record.contacts, day)
+    _charges(facts, record, day, policy)
+    _promises(facts, record, day, policy)
+    _complaints(facts, record.complaints, day)
+    facts.total = sum(facts.arrears.values())
+    return facts
+
+
+def _evidence(record: HouseholdRecord) -> list[Evidence]:
+    found = [
+        Evidence(c.at.date(), EvidenceKind.DEMAND)
+        for c in record.contacts
+        if is_demand_evidence(
+            channel=c.channel,
+            outcome=c.outcome,
+            reached=c.reached,
+            has_note=c.has_note,
+            has_proof=c.has_proof,
+        )
+    ]
+    found += [Evidence(p.made_at.date(), EvidenceKind.PROMISE) for p in record.promises]
+    found += [Evidence(paid.date(), EvidenceKind.PAYMENT) for paid in record.payments]
+    found.sort()
+    return found
+
+
+def _charges(facts: Facts, record: HouseholdRecord, day: dt.date, policy: Policy) -> None:
+    rules = policy.limitation
+    low, high = policy.escalation.reminder_days_before_due
+    evidence: list[Evidence] | None = None  # worked out only for old debts
+    # A deadline is never before due + years, so only charges due by this day can be near it.
+    horizon = add_years(day, -rules.years) + dt.timedelta(days=rules.warn_days)
+    reminded = facts.last_reminder
+    for charge in record.charges:
+        if charge.due >= day:
+            days_to_due = (charge.due - day).days
+            not_reminded = reminded is None or (charge.due - reminded).days > high
+            if low <= days_to_due <= high and facts.due_soon is None and not_reminded:
+                facts.due_soon = charge
+            continue
+        state = LimitationState.RUNNING
+        if charge.due <= horizon:  # old enough that its deadline may be near
+            if evidence is None:
+                evidence = _evidence(record)
+            end = deadline(charge.due, evidence, years=rules.years)
+            state = state_on(end, day, warn_days=rules.warn_days)
+            if state is LimitationState.TIME_BARRED:
+                facts.barred += charge.outstanding
+                continue
+            if state is LimitationState.AT_RISK and (
+                facts.at_risk is None or end < facts.at_risk.deadline
+            ):
+                facts.at_risk = AtRisk(charge.fee_type, charge.period, end, (end - day).days)
+        facts.arrears[charge.fee_type] = facts.arrears.get(charge.fee_type, 0) + charge.outstanding
+        facts.days_overdue = max(facts.days_overdue, (day - charge.due).days)
+
+
+def _contacts(facts: Facts, contacts: list[ContactRec], day: dt.date) -> None:
+    unanswered: set[dt.date] = set()
+    reminder: dt.date | None = None
+    for c in contacts:  # in time order
+        if c.at.date() > day:
+            continue
+        facts.last_contact = c.at
+        today = c.at.date() == day
+        if c.channel == "call":
+            facts.calls_today += today
+        if c.channel == "visit":
+            facts.visited_today = facts.visited_today or today
+        conversation = c.reached and c.channel in ("call", "visit")
+        if conversation:
+            facts.last_conversation = c.at
+            facts.conversation_today = facts.conversation_today or today
+            unanswered.clear()
+        elif c.channel == "call" and c.outcome in UNANSWERED:
+            unanswered.add(c.at.date())
+        if c.outcome == ContactOutcome.CALLBACK and c.callback_at is not None:
+            facts.callback_at = c.callback_at
+        elif (
+            c.channel in ("call", "visit")
+            and facts.callback_at is not None
+            and (c.at >= facts.callback_at or conversation)
+        ):
+            facts.callback_at = None  # the callback was made (or overtaken)
+        if c.channel in ("sms", "notice", "letter") and c.letter_kind in (None, "reminder"):
+            reminder = c.at.date()
+        if c.reached and c.channel == "letter":
+            if c.letter_kind == LetterKind.WRITTEN_DEMAND:
+                facts.demand_delivered, facts.demand_deadline = c.at.date(), c.deadline
+            elif c.letter_kind == LetterKind.COLLECTION_LETTER:
+                facts.collection_letter = c.at.date()
+            elif c.letter_kind == LetterKind.LAWYER_LETTER:
+                facts.lawyer_letter = c.at.date()
+    facts.unanswered_days = len(unanswered)
+    facts.last_reminder = reminder
+
+
+def _promises(facts: Facts, record: HouseholdRecord, day: dt.date, policy: Policy) -> None:
+    grace = dt.timedelta(days=policy.promises.grace_days)
+    for promise in record.promises:
+        if promise.made_at.date() > day or promise.status == PromiseStatus.CANCELLED:
+            continue
+        facts.promises_made += 1
+        if promise.status == PromiseStatus.KEPT:
+            facts.promises_kept += 1
+            continue
+        broken_on = promise.promised_date + grace + dt.timedelta(days=1)
+        if promise.status == PromiseStatus.OPEN and day < broken_on:
+            facts.pending_promise = promise.promised_date
+            continue
+        followed_up = facts.last_contact is not None and facts.last_contact.date() >= broken_on
+        facts.broken_promise = None if followed_up else promise.promised_date
+    if facts.pending_promise is not None:
+        facts.broken_promise = None
+
+
+def _complaints(facts: Facts, complaints: list[ComplaintRec], day: dt.date) -> None:
+    for complaint in complaints:
+        if complaint.pauses_collection and complaint.status in OPEN_COMPLAINT:
+            facts.dispute_since = facts.dispute_since or complaint.opened_at.date()
+        if complaint.status == ComplaintStatus.RESOLVED and (
+            complaint.report_back_on is None or complaint.report_back_on <= day
+        ):
+            facts.report_back = facts.report_back or complaint
