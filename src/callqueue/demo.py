@@ -60,6 +60,7 @@ from callqueue.store.models import (
     ContactChannel,
     ContactOutcome,
     Household,
+    LetterKind,
     PaymentAllocation,
     PaymentChannel,
     Person,
@@ -106,6 +107,7 @@ OWN_TEAM_BUILDINGS = 3  # buildings 6, 7 and 8 have a team each; later ones shar
 BUILDINGS_PER_SHARED_TEAM = 3
 PROPERTY_RATE = Decimal("2.80")  # yuan per m² per month
 MONTHS_BEFORE_PLAN = 6
+DEMAND_DEADLINE_DAYS = 15  # the 合理期限 a written demand gives (policy default)
 PAID_HISTORY_MONTHS = 2  # paid lines older than this before plan start are not exported
 PLAN_MONTHS = 3
 HISTORY_DAYS = 60
@@ -952,14 +954,17 @@ class _Demo:
         note = self.rng.choice(NOTES[outcome])
         if promised is not None:
             note = note.format(date=f"{promised.month}月{promised.day}日")
-        proof = None
-        if channel == ContactChannel.LETTER:
+        proof = letter_kind = deadline = None
+        if channel == ContactChannel.LETTER:  # a written demand (催告) with a deadline
             proof = f"EMS{self.rng.randrange(10**11):011d}CN"
-            note = "催收函已由业主签收"
+            letter_kind = LetterKind.WRITTEN_DEMAND.value
+            deadline = at.date() + dt.timedelta(days=DEMAND_DEADLINE_DAYS)
+            note = f"催告函已由业主签收，限{DEMAND_DEADLINE_DAYS}日内缴清"
         row: Row = {
             "household_id": home.id, "staff_id": staff, "at": at, "channel": str(channel),
             "outcome": str(outcome), "reached": outcome in REACHED_OUTCOMES, "phone_number": phone,
             "note": note, "proof": proof, "callback_at": callback, "corrects_id": None,
+            "letter_kind": letter_kind, "deadline": deadline,
         }  # fmt: skip
         home.contacts.append(row)
         return self.rows.add(Contact, row)
@@ -1066,6 +1071,8 @@ class _Demo:
             "description": rng.choice(COMPLAINTS[category]), "handler_id": handler,
             "report_back_on": report_back, "status": status.value, "resolution": None,
             "closed_at": None,
+            # an owner who disputed a charge or the service withholds payment meanwhile
+            "pauses_collection": any(c["outcome"] == CO.DISPUTE for c in home.contacts),
         }  # fmt: skip
         complaint_id = self.rows.add(Complaint, row)
         self.make_complaint_updates(complaint_id, row, handler)
