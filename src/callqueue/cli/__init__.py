@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from callqueue import __version__
-from callqueue.cli import app, db, demo, ledger, policy
+from callqueue.cli import app, db, demo, ledger, policy, queue, record
 from callqueue.cli.common import Commands, UserError, add_common, err, resolve_moment
 
-COMMAND_GROUPS = (ledger, demo, db, policy)
+COMMAND_GROUPS = (ledger, queue, record, demo, db, policy)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,84 @@
+"""Benchmark: the whole queue, and the queue after one recorded outcome (issue: the queue).
+
+Targets on a 50,000-household demo: the whole queue in at most 300 ms (median); after one
+recorded outcome the queue is current again within 20 ms. Also shown: how the time grows
+from 5,000 to 50,000 households, and the one-off load of the day's book.
+
+    .venv/bin/python benchmarks/bench_queue.py [--sizes 5000,10000,20000,50000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import tempfile
+import time
+
+from callqueue.demo import DEMO_COLLECTOR, fill_demo
+from callqueue.policy import DEFAULT_POLICY
+from callqueue.queue.actions import Channel
+from callqueue.queue.book import EVERY_BUILDING, QueueBook
+from callqueue.recording.entries import OutcomeEntry
+from callqueue.recording.save import record_outcome
+from callqueue.store.database import open_store
+
+AT = dt.datetime(2026, 11, 27, 10, 30)
+RUNS = 9
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def bench(households: int, folder: str) -> None:
+    store = open_store(f"sqlite:///{folder}/queue-{households}.db")
+    start = time.perf_counter()
+    summary = fill_demo(store, households=households, seed=2018, today=AT)
+    built = time.perf_counter() - start
+
+    start = time.perf_counter()
+    book = QueueBook(store, AT.date(), DEFAULT_POLICY)
+    loaded = time.perf_counter() - start
+
+    timings = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        queue = book.queue(AT, EVERY_BUILDING)
+        timings.append(time.perf_counter() - start)
+    whole = statistics.median(timings)
+
+    # after an outcome: save it, then bring the ranked queue up to date
+    calls = [item for item in queue.items if item.channel is Channel.CALL][:RUNS]
+    saves, refreshes = [], []
+    for n, item in enumerate(calls):
+        entry = OutcomeEntry(
+            household_key=item.key, staff_code=DEMO_COLLECTOR,
+            at=AT + dt.timedelta(seconds=n), channel="call", outcome="no_answer",
+        )  # fmt: skip
+        start = time.perf_counter()
+        record_outcome(store, entry, now=AT + dt.timedelta(minutes=1), policy=DEFAULT_POLICY)
+        saves.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        book.record_changed(queue, item.household_id, EVERY_BUILDING)
+        refreshes.append(time.perf_counter() - start)
+    print(
+        f"{households:>7,} households {summary.charge_lines:>8,} lines "
+        f"{summary.contacts:>8,} contacts | demo {built:6.1f} s | load {loaded:5.2f} s | "
+        f"whole queue {ms(whole)} ({len(queue.items):,} items) | "
+        f"save {ms(statistics.median(saves))} | queue current {ms(statistics.median(refreshes))}"
+    )
+    store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="5000,10000,20000,50000")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        for size in (int(s) for s in args.sizes.split(",")):
+            bench(size, folder)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""`callqueue record`: record a contact outcome, promise, complaint, complaint progress,
+payment or letter for one household, through the same entries and saves as the app.
+
+Every problem with the input is printed at once, and nothing is written unless all is well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from callqueue.cli.common import Commands, add_policy_option, open_store_for, policy_for
+
+if TYPE_CHECKING:
+    from callqueue.policy import Policy
+    from callqueue.recording.entries import (
+        ComplaintEntry,
+        ComplaintProgressEntry,
+        LetterEntry,
+        OutcomeEntry,
+        PaymentEntry,
+        Problem,
+        PromiseEntry,
+        TextFields,
+    )
+    from callqueue.recording.save import Recorded
+    from callqueue.store.database import Store
+
+    Entry: TypeAlias = (
+        OutcomeEntry
+        | PromiseEntry
+        | ComplaintEntry
+        | ComplaintProgressEntry
+        | PaymentEntry
+        | LetterEntry
+    )
+
+KINDS = ("outcome", "promise", "complaint", "progress", "payment", "letter")
+
+# The options each kind uses (argparse dests); any other option given is a mistake.
+USED: dict[str, frozenset[str]] = {
+    "outcome": frozenset({"channel", "outcome", "note", "phone", "callback", "proof", "category"}),
+    "promise": frozenset(
+        {"date", "amount", "method", "instalment", "reason", "note", "channel", "phone"}
+    ),
+    "complaint": frozenset(
+        {"category", "outside_duty", "description", "handler_code", "report_back", "dispute"}
+    ),
+    "progress": frozenset({"complaint", "status", "note"}),
+    "payment": frozenset({"amount", "pay_channel", "receipt", "periods", "note", "visit"}),
+    "letter": frozenset({"letter_kind", "delivered", "proof", "deadline", "note"}),
+}
+OPTION_NAMES = {
+    "channel": "--channel", "outcome": "--outcome", "note": "--note", "phone": "--phone",
+    "callback": "--callback", "proof": "--proof", "date": "--date", "amount": "--amount",
+    "method": "--method", "instalment": "--instalment", "reason": "--reason",
+    "category": "--category", "outside_duty": "--outside-duty", "description": "--description",
+    "handler_code": "--handler", "report_back": "--report-back", "dispute": "--dispute",
+    "complaint": "--complaint", "status": "--status", "receipt": "--receipt",
+    "periods": "--periods", "pay_channel": "--pay-channel", "visit": "--visit",
+    "letter_kind": "--kind", "delivered": "--delivered", "deadline": "--deadline",
+}  # fmt: skip
+
+# Entry fields whose option is spelled differently, shown as `field (--option)`.
+FIELD_OPTIONS = {
+    "household_key": "HOUSEHOLD_KEY", "staff_code": "--as", "at": "--at",
+    "promised_date": "--date", "callback_at": "--callback", "phone_number": "--phone",
+    "handler_code": "--handler", "report_back_on": "--report-back",
+    "within_duty": "--outside-duty", "pauses_collection": "--dispute",
+    "complaint_id": "--complaint", "receipt_no": "--receipt",
+}  # fmt: skip
+
+EPILOG = """\
+kinds and their options:
+  outcome    --outcome OUTCOME [--channel call|visit|sms|notice] [--note] [--phone]
+             [--callback TIME] [--proof] [--category (of a dispute)]
+  promise    [--date DATE|+3] [--amount] [--method] [--instalment --reason] [--note]
+  complaint  --category --description [--outside-duty] [--handler CODE]
+             [--report-back DATE] [--dispute (owner withholds payment)]
+  progress   --complaint ID --status in_progress|resolved|closed --note
+  payment    --amount --pay-channel [--receipt (cash, pos)] [--periods 2026-08,2026-09]
+             [--visit (paid on the spot)] [--note]
+  letter     --kind written_demand|collection_letter|lawyer_letter|reminder
+             [--delivered --proof] [--deadline DATE] [--note]
+dates: 2026-11-30, 11-30, +3 (days from today); times: 2026-11-30 15:00, +1 15:00, 15:00
+"""
+
+
+def register(commands: Commands) -> None:
+    rec = commands.add(
+        "record", cmd_record, "record an outcome, promise, complaint, progress, payment or letter"
+    )
+    rec.formatter_class = argparse.RawDescriptionHelpFormatter
+    rec.epilog = EPILOG
+    rec.add_argument("household", metavar="HOUSEHOLD_KEY", help="e.g. 6-2-1203")
+    rec.add_argument("record_kind", metavar="KIND", choices=KINDS, help=" | ".join(KINDS))
+    rec.add_argument(
+        "--as", dest="staff", metavar="STAFF_CODE", required=True, help="who records this"
+    )
+    text = {
+        "--channel": "call, visit, sms or notice (outcome, promise; default call)",
+        "--outcome": "what came of the contact, e.g. no_answer, refused, dispute, callback",
+        "--note": "what the owner said / what was done",
+        "--phone": "the number called",
+        "--callback": "when to call back (outcome callback)",
+        "--proof": "proof of delivery: tracking number, signed receipt, photo reference",
+        "--date": "the promised payment date (default: the policy's default days out)",
+        "--amount": "amount in yuan, e.g. 352.80",
+        "--method": "how the owner will pay: cash, pos, wechat, alipay, bank_transfer, pickup",
+        "--reason": "why an instalment plan",
+        "--category": "complaint category: service, cleaning, security, greening, facilities, "
+        "parking, noise, outside_duty",
+        "--description": "what the complaint or request is",
+        "--handler": "staff code of who handles the complaint",
+        "--report-back": "when to tell the owner the progress",
+        "--complaint": "complaint number (progress)",
+        "--status": "in_progress, resolved or closed (progress)",
+        "--receipt": "receipt number (required for cash and POS)",
+        "--periods": "settle only these periods, e.g. 2026-08,2026-09",
+        "--pay-channel": "cash, pos, wechat, alipay or bank_transfer",
+        "--kind": "letter kind: reminder, written_demand, collection_letter, lawyer_letter",
+        "--deadline": "the payment deadline the letter gives",
+    }
+    dests = {"--kind": "letter_kind", "--handler": "handler_code"}  # `handler`: the command
+    metavars = {
+        "--callback": "TIME", "--date": "DATE", "--report-back": "DATE", "--deadline": "DATE",
+        "--handler": "CODE", "--complaint": "ID", "--receipt": "NUMBER", "--kind": "KIND",
+        "--pay-channel": "CHANNEL",
+    }  # fmt: skip
+    for option, help_ in text.items():
+        metavar = metavars.get(option, option.lstrip("-").upper())
+        rec.add_argument(option, dest=dests.get(option), metavar=metavar, default=None, help=help_)
+    flags = {
+        "--instalment": "the promise is an instalment plan (needs --reason)",
+        "--outside-duty": "the matter is outside the property company's duty",
+        "--dispute": "the owner withholds payment until this is resolved",
+        "--visit": "paid on the spot during a visit (records the visit too)",
+        "--delivered": "delivery is proven (needs --proof)",
+    }
+    for option, help_ in flags.items():
+        rec.add_argument(option, action="store_true", help=help_)
+    add_policy_option(rec)
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from callqueue.recording.entries import Problem, TextFields, order_problems
+
+    kind: str = args.record_kind
+    now: dt.datetime = args.moment
+    policy = policy_for(args)
+    fields = TextFields(now=now)
+    unused = [
+        Problem(OPTION_NAMES[dest], f"is not used when recording a {kind}")
+        for dest in OPTION_NAMES
+        if dest not in USED[kind] and getattr(args, dest, None) not in (None, False)
+    ]
+    entry = _build(kind, args, fields, policy)
+    if fields.problems or unused:
+        # Something typed could not be read: report it with every other problem the entry
+        # has (without the database), and write nothing.
+        parsed = {p.field for p in fields.problems}
+        rest = [p for p in _validate(entry, now, policy) if p.field not in parsed]
+        return _refuse(kind, [*unused, *order_problems([*fields.problems, *rest], entry)])
+    store = open_store_for(args)
+    try:
+        recorded = _save(store, entry, now, policy, visit=args.visit)
+    except _Invalid as invalid:
+        return _refuse(kind, invalid.problems)
+    finally:
+        store.close()
+    _print(recorded)
+    return 0
+
+
+class _Invalid(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+
+def _refuse(kind: str, problems: list[Problem]) -> int:
+    out = sys.stderr
+    print("callqueue: nothing was recorded:", file=out)
+    for problem in problems:
+        field = problem.field
+        option = FIELD_OPTIONS.get(field)
+        if kind == "payment" and field == "channel":
+            option = "--pay-channel"
+        label = f"{field} ({option})" if option and not field.startswith("-") else field
+        print(f"  {label}: {problem.message}", file=out)
+    return 2
+
+
+def _print(recorded: Recorded) -> None:
+    from callqueue.ledger.values import FEE_TYPE_LABELS_ZH
+
+    print(recorded.summary)
+    for part in recorded.allocations:
+        label = FEE_TYPE_LABELS_ZH.get(part.fee_type, part.fee_type)
+        if part.left == 0:
+            print(f"  {part.period} {label} {part.amount:,.2f} settled")
+        else:
+            print(f"  {part.period} {label} {part.amount:,.2f} paid, {part.left:,.2f} left")
+
+
+# --- building entries from the options -----------------------------------------------------
+
+
+def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Policy) -> Entry:
+    """The entry for `kind`; values that could not be read are placeholders (their problems
+    are in `fields`), so the rest of the entry can still be checked."""
+    from decimal import Decimal
+
+    from callqueue.recording import entries as e
+
+    at: dt.datetime = args.moment
+    key, staff = args.household, args.staff
+    if kind == "outcome":
+        fields.require(
+            "outcome",
+            args.outcome,
+            "say what came of the contact (e.g. no_answer, refused, dispute)",
+        )
+        return e.OutcomeEntry(
+            household_key=key,
+            staff_code=staff,
+            at=at,
+            channel=args.channel or "call",
+            outcome=args.outcome or "no_answer",
+            note=args.note or "",
+            phone_number=args.phone,
+            callback_at=_or(fields.datetime("callback_at", args.callback), args.callback, at),
+            proof=args.proof,
+            category=args.category,
+        )
+    if kind == "promise":
+        promised = fields.date("promised_date", args.date)
+        return e.PromiseEntry(
+            household_key=key,
+            staff_code=staff,
+            at=at,
+            promised_date=promised or e.default_promise_date(at, policy),
+            amount=_or(fields.amount("amount", args.amount), args.amount, Decimal("1.00")),
+            method=args.method,
+            instalment=args.instalment,
+            reason=args.reason,
+            note=args.note or "",
+            channel=args.channel or "call",
+            phone_number=args.phone,
+        )
+    if kind == "complaint":
+        fields.require("category", args.category, "say what the complaint is about")
+        category = args.category or "service"
+        return e.ComplaintEntry(
+            household_key=key,
+            staff_code=staff,
+            at=at,
+            category=category,
+            within_duty=not (args.outside_duty or category == "outside_duty"),
+            description=args.description or "",
+            handler_code=args.handler_code,
+            report_back_on=_or(fields.date("report_back_on", args.report_back), args.report_back),
+            pauses_collection=args.dispute,
+        )
+    if kind == "progress":
+        complaint_id = _complaint_id(args.complaint, fields)
+        fields.require("status", args.status, "say in_progress, resolved or closed")
+        return e.ComplaintProgressEntry(
+            complaint_id=complaint_id,
+            staff_code=staff,
+            at=at,
+            status=args.status or "in_progress",
+            note=args.note or "",
+            household_key=key,
+        )
+    if kind == "payment":
+        amount = fields.amount("amount", args.amount)
+        fields.require("amount", amount, "say how much was paid")
+        fields.require("channel", args.pay_channel, "say how it was paid (--pay-channel)")
+        return e.PaymentEntry(
+            household_key=key,
+            staff_code=staff,
+            at=at,
+            amount=amount or Decimal("1.00"),
+            channel=args.pay_channel or "wechat",
+            receipt_no=args.receipt,
+            periods=fields.periods("periods", args.periods),
+            note=args.note,
+        )
+    fields.require(
+        "kind", args.letter_kind, "say which letter (written_demand, collection_letter…)"
+    )
+    return e.LetterEntry(
+        household_key=key,
+        staff_code=staff,
+        at=at,
+        kind=args.letter_kind or "reminder",
+        delivered=args.delivered,
+        proof=args.proof,
+        deadline=_or(fields.date("deadline", args.deadline), args.deadline),
+        note=args.note or "",
+    )
+
+
+def _or(value: Any, typed: str | None, placeholder: Any = None) -> Any:
+    """The parsed value; a placeholder when text was typed but could not be read."""
+    if value is not None or typed is None:
+        return value
+    return placeholder
+
+
+def _complaint_id(text: str | None, fields: TextFields) -> int:
+    from callqueue.recording.entries import Problem
+
+    if text is None:
+        fields.problems.append(Problem("complaint_id", "say which complaint (--complaint ID)"))
+        return 1
+    try:
+        return int(text.strip().lstrip("#"))
+    except ValueError:
+        fields.problems.append(Problem("complaint_id", f"{text!r} is not a complaint number"))
+        return 1
+
+
+def _validate(entry: Entry, now: dt.datetime, policy: Policy) -> list[Problem]:
+    from callqueue.recording import entries as e
+
+    if isinstance(entry, e.OutcomeEntry):
+        return e.validate_outcome(entry, now=now)
+    if isinstance(entry, e.PromiseEntry):
+        return e.validate_promise(entry, now=now, policy=policy)
+    if isinstance(entry, e.ComplaintEntry):
+        return e.validate_complaint(entry, now=now)
+    if isinstance(entry, e.ComplaintProgressEntry):
+        return e.validate_progress(entry, now=now)
+    if isinstance(entry, e.PaymentEntry):
+        return e.validate_payment(entry, now=now)
+    return e.validate_letter(entry, now=now, policy=policy)
+
+
+def _save(store: Store, entry: Entry, now: dt.datetime, policy: Policy, *, visit: bool) -> Recorded:
+    from callqueue.recording import entries as e
+    from callqueue.recording import save as s
+
+    try:
+        if isinstance(entry, e.OutcomeEntry):
+            return s.record_outcome(store, entry, now=now, policy=policy)
+        if isinstance(entry, e.PromiseEntry):
+            return s.record_promise(store, entry, now=now, policy=policy)
+        if isinstance(entry, e.ComplaintEntry):
+            return s.record_complaint(store, entry, now=now, policy=policy)
+        if isinstance(entry, e.ComplaintProgressEntry):
+            return s.record_complaint_progress(store, entry, now=now, policy=policy)
+        if isinstance(entry, e.PaymentEntry):
+            return s.record_payment(store, entry, now=now, policy=policy, visit=visit)
+        return s.record_letter(store, entry, now=now, policy=policy)
+    except e.EntryInvalid as invalid:
+        raise _Invalid(invalid.problems) from None

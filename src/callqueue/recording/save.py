@@ -1,0 +1,746 @@
+"""Saving entries: each save is one transaction that writes everything or nothing.
+
+Every `record_*` function validates the whole entry (the checks in `entries` plus what only
+the database can tell), raises `EntryInvalid` with every problem when anything is wrong,
+and otherwise writes its rows and returns a `Recorded`: the ids written, the household, and
+a one-line summary, so the caller (the queue, the CLI) can refresh that household.
+
+Reads and writes happen inside the one transaction; the charge lines a payment settles are
+locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite serialises writers anyway).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
+
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from callqueue.household_key import parse_key
+from callqueue.ledger.allocation import AllocationError, OpenCharge, allocate_oldest_first
+from callqueue.money import CENT, ZERO, format_yuan
+from callqueue.policy import Policy
+from callqueue.privacy import mask_phone
+from callqueue.recording.entries import (
+    ComplaintEntry,
+    ComplaintProgressEntry,
+    LetterEntry,
+    OutcomeEntry,
+    PaymentEntry,
+    Problem,
+    PromiseEntry,
+    default_demand_deadline,
+    normalise_phone,
+    raise_if_any,
+    validate_complaint,
+    validate_letter,
+    validate_outcome,
+    validate_payment,
+    validate_progress,
+    validate_promise,
+)
+from callqueue.store.models import (
+    REACHED_OUTCOMES,
+    ChargeLine,
+    Complaint,
+    ComplaintCategory,
+    ComplaintStatus,
+    ComplaintUpdate,
+    Contact,
+    ContactChannel,
+    ContactOutcome,
+    Household,
+    LetterKind,
+    Payment,
+    PaymentAllocation,
+    Person,
+    Phone,
+    Promise,
+    PromiseStatus,
+    Staff,
+)
+
+if TYPE_CHECKING:
+    from callqueue.store.database import Store
+
+__all__ = [
+    "AllocatedCharge",
+    "Recorded",
+    "household_outstanding",
+    "preview_allocation",
+    "record_complaint",
+    "record_complaint_progress",
+    "record_letter",
+    "record_outcome",
+    "record_payment",
+    "record_promise",
+]
+
+
+class AllocatedCharge(NamedTuple):
+    """The part of a payment that goes to one charge line, and what that line still owes."""
+
+    period: str
+    fee_type: str
+    amount: Decimal
+    left: Decimal  # outstanding on the line after this payment (0.00: settled)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a save wrote. Ids are None for rows the save did not write."""
+
+    household_id: int
+    household_key: str
+    summary: str  # one line, English
+    contact_id: int | None = None
+    promise_id: int | None = None
+    complaint_id: int | None = None
+    complaint_update_id: int | None = None
+    payment_id: int | None = None
+    allocations: tuple[AllocatedCharge, ...] = ()
+    superseded_promise_ids: tuple[int, ...] = ()  # earlier open promises cancelled / broken
+    kept_promise_ids: tuple[int, ...] = ()
+
+
+# --- lookups ------------------------------------------------------------------------------
+
+
+def _find_household(session: Session, key_text: str, problems: list[Problem]) -> Household | None:
+    """The household, or None (a problem is added unless the key itself is malformed,
+    which the entry's validator reports)."""
+    try:
+        key = str(parse_key(key_text))
+    except ValueError:
+        return None
+    household = session.execute(
+        select(Household).where(col(Household.key) == key)
+    ).scalar_one_or_none()
+    if household is None:
+        problems.append(Problem("household_key", f"no household {key}"))
+    return household
+
+
+def _find_staff(
+    session: Session, code: str | None, problems: list[Problem], field: str = "staff_code"
+) -> Staff | None:
+    """The active staff member with `code`, or None with a problem (blank codes are the
+    validator's to report)."""
+    if code is None or not code.strip():
+        return None
+    staff = session.execute(
+        select(Staff).where(col(Staff.code) == code.strip())
+    ).scalar_one_or_none()
+    if staff is None:
+        problems.append(Problem(field, f"no staff member has the code {code.strip()!r}"))
+        return None
+    if not staff.active:
+        problems.append(Problem(field, f"{staff.code} ({staff.name}) is no longer active"))
+        return None
+    return staff
+
+
+def _outstanding(line: ChargeLine) -> Decimal:
+    return line.amount_due - line.paid_billing - line.paid_pending
+
+
+def _open_lines(session: Session, household_id: int, *, lock: bool = False) -> list[ChargeLine]:
+    """The household's charge lines that still owe something (due or not yet due)."""
+    query = (
+        select(ChargeLine)
+        .where(col(ChargeLine.household_id) == household_id)
+        .order_by(
+            col(ChargeLine.due_date),
+            col(ChargeLine.period),
+            col(ChargeLine.fee_type),
+            col(ChargeLine.id),
+        )
+    )
+    if lock:
+        query = query.with_for_update()
+    lines = session.execute(query).scalars().all()
+    return [line for line in lines if _outstanding(line) > ZERO]
+
+
+def household_outstanding(session: Session, household_id: int) -> Decimal:
+    """Everything the household owes, due or not yet due: the most it can pay or promise."""
+    return sum((_outstanding(line) for line in _open_lines(session, household_id)), ZERO)
+
+
+def _ids(household: Household | None) -> int:
+    assert household is not None and household.id is not None
+    return household.id
+
+
+def _staff_id(staff: Staff | None) -> int:
+    assert staff is not None and staff.id is not None
+    return staff.id
+
+
+def _new_id(
+    session: Session, row: Contact | Promise | Complaint | ComplaintUpdate | Payment
+) -> int:
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def _label(value: str) -> str:
+    return value.replace("_", " ")
+
+
+# --- outcomes -----------------------------------------------------------------------------
+
+
+def record_outcome(
+    store: Store, entry: OutcomeEntry, *, now: dt.datetime, policy: Policy
+) -> Recorded:
+    """A call, visit, SMS or notice and its outcome.
+
+    A dispute also opens a complaint that pauses collection; a wrong number flags that
+    phone. Promises (`record_promise`), payments on the spot (`record_payment(visit=True)`)
+    and letters (`record_letter`) have entries of their own.
+    """
+    del policy  # the same signature as every save; outcomes need no policy numbers yet
+    with store.session() as session, session.begin():
+        problems = validate_outcome(entry, now=now)
+        household = _find_household(session, entry.household_key, problems)
+        staff = _find_staff(session, entry.staff_code, problems)
+        phone = _phone_or_none(entry.phone_number)
+        wrong: list[Phone] = []
+        if entry.outcome == ContactOutcome.WRONG_NUMBER and household is not None:
+            wrong, phone = _wrong_phones(session, _ids(household), phone, problems)
+        raise_if_any(problems, entry)
+        household_id = _ids(household)
+        outcome = ContactOutcome(entry.outcome)
+        contact_id = _new_id(
+            session,
+            Contact(
+                household_id=household_id,
+                staff_id=_staff_id(staff),
+                at=entry.at,
+                channel=entry.channel,
+                outcome=outcome.value,
+                reached=outcome in REACHED_OUTCOMES,
+                phone_number=phone,
+                note=entry.note.strip(),
+                proof=_stripped(entry.proof),
+                callback_at=entry.callback_at,
+            ),
+        )
+        summary = f"{_key(household)}: {_label(entry.channel)}, {_label(outcome.value)}"
+        complaint_id = None
+        if outcome is ContactOutcome.DISPUTE:
+            category = entry.category or ComplaintCategory.SERVICE.value
+            complaint_id = _new_id(
+                session,
+                Complaint(
+                    household_id=household_id,
+                    staff_id=_staff_id(staff),
+                    opened_at=entry.at,
+                    category=category,
+                    within_duty=category != ComplaintCategory.OUTSIDE_DUTY,
+                    pauses_collection=True,
+                    description=entry.note.strip(),
+                    status=ComplaintStatus.OPEN.value,
+                ),
+            )
+            summary += f"; complaint #{complaint_id} ({_label(category)}) opened, collection paused"
+        elif outcome is ContactOutcome.CALLBACK and entry.callback_at is not None:
+            summary += f"; call back at {entry.callback_at:%Y-%m-%d %H:%M}"
+        for row in wrong:
+            row.wrong_number = True
+        if wrong:
+            summary += f"; {', '.join(mask_phone(p.number) for p in wrong)} marked wrong number"
+        return Recorded(
+            household_id, _key(household), summary, contact_id=contact_id, complaint_id=complaint_id
+        )
+
+
+def _phone_or_none(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return normalise_phone(text)
+    except ValueError:
+        return None  # reported by the validator
+
+
+def _wrong_phones(
+    session: Session, household_id: int, phone: str | None, problems: list[Problem]
+) -> tuple[list[Phone], str | None]:
+    """The household's phone rows with the wrong number, and the number itself."""
+    phones = list(
+        session.execute(
+            select(Phone)
+            .join(Person, col(Person.id) == col(Phone.person_id))
+            .where(col(Person.household_id) == household_id)
+            .order_by(col(Phone.id))
+        ).scalars()
+    )
+    if phone is None:
+        numbers = sorted({p.number for p in phones})
+        if len(numbers) == 1:
+            return phones, numbers[0]
+        problems.append(
+            Problem("phone_number", "say which of the household's numbers is wrong")
+            if numbers
+            else Problem("phone_number", "the household has no phone number on file")
+        )
+        return [], None
+    matching = [p for p in phones if p.number == phone]
+    if not matching:
+        problems.append(
+            Problem("phone_number", f"{mask_phone(phone)} is not one of the household's numbers")
+        )
+    return matching, phone
+
+
+def _stripped(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    return text.strip()
+
+
+def _key(household: Household | None) -> str:
+    assert household is not None
+    return household.key
+
+
+# --- promises -----------------------------------------------------------------------------
+
+
+def record_promise(
+    store: Store, entry: PromiseEntry, *, now: dt.datetime, policy: Policy
+) -> Recorded:
+    """A reached contact with a promised payment date; earlier open promises are superseded.
+
+    An earlier open promise is cancelled, or marked broken when its date (plus the grace
+    days) had already passed unpaid.
+    """
+    with store.session() as session, session.begin():
+        problems: list[Problem] = []
+        household = _find_household(session, entry.household_key, problems)
+        staff = _find_staff(session, entry.staff_code, problems)
+        outstanding = None if household is None else household_outstanding(session, _ids(household))
+        problems += validate_promise(entry, now=now, policy=policy, outstanding=outstanding)
+        raise_if_any(problems, entry)
+        household_id = _ids(household)
+        contact_id = _new_id(
+            session,
+            Contact(
+                household_id=household_id,
+                staff_id=_staff_id(staff),
+                at=entry.at,
+                channel=entry.channel,
+                outcome=ContactOutcome.PROMISE.value,
+                reached=True,
+                phone_number=_phone_or_none(entry.phone_number),
+                note=entry.note.strip(),
+            ),
+        )
+        earlier = session.execute(
+            select(Promise)
+            .where(
+                col(Promise.household_id) == household_id,
+                col(Promise.status) == PromiseStatus.OPEN.value,
+            )
+            .order_by(col(Promise.made_at), col(Promise.id))
+        ).scalars()
+        grace = dt.timedelta(days=policy.promises.grace_days)
+        notes: list[str] = []
+        superseded: list[int] = []
+        for old in earlier:
+            assert old.id is not None
+            lapsed = old.promised_date + grace < entry.at.date()
+            old.status = (PromiseStatus.BROKEN if lapsed else PromiseStatus.CANCELLED).value
+            old.settled_at = entry.at
+            superseded.append(old.id)
+            notes.append(
+                f"the promise for {old.promised_date} is "
+                + ("broken (not paid by its date)" if lapsed else "cancelled (superseded)")
+            )
+        promise_id = _new_id(
+            session,
+            Promise(
+                household_id=household_id,
+                contact_id=contact_id,
+                staff_id=_staff_id(staff),
+                made_at=entry.at,
+                promised_date=entry.promised_date,
+                amount=None if entry.amount is None else entry.amount.quantize(CENT),
+                method=entry.method,
+                instalment=entry.instalment,
+                reason=_stripped(entry.reason),
+                status=PromiseStatus.OPEN.value,
+            ),
+        )
+        what = format_yuan(entry.amount) if entry.amount is not None else "the arrears"
+        summary = f"{_key(household)}: promise to pay {what} by {entry.promised_date}"
+        if entry.method:
+            summary += f" ({_label(entry.method)})"
+        if entry.instalment:
+            summary += ", an instalment"
+        if notes:
+            summary += "; " + "; ".join(notes)
+        return Recorded(
+            household_id,
+            _key(household),
+            summary,
+            contact_id=contact_id,
+            promise_id=promise_id,
+            superseded_promise_ids=tuple(superseded),
+        )
+
+
+# --- complaints ---------------------------------------------------------------------------
+
+
+def record_complaint(
+    store: Store, entry: ComplaintEntry, *, now: dt.datetime, policy: Policy
+) -> Recorded:
+    """A new complaint or request (status open)."""
+    del policy
+    with store.session() as session, session.begin():
+        problems = validate_complaint(entry, now=now)
+        household = _find_household(session, entry.household_key, problems)
+        staff = _find_staff(session, entry.staff_code, problems)
+        handler = _find_staff(session, entry.handler_code, problems, "handler_code")
+        raise_if_any(problems, entry)
+        household_id = _ids(household)
+        complaint_id = _new_id(
+            session,
+            Complaint(
+                household_id=household_id,
+                staff_id=_staff_id(staff),
+                opened_at=entry.at,
+                category=entry.category,
+                within_duty=entry.within_duty,
+                pauses_collection=entry.pauses_collection,
+                description=entry.description.strip(),
+                handler_id=None if handler is None else handler.id,
+                report_back_on=entry.report_back_on,
+                status=ComplaintStatus.OPEN.value,
+            ),
+        )
+        summary = f"{_key(household)}: complaint #{complaint_id} ({_label(entry.category)}) opened"
+        if not entry.within_duty:
+            summary += ", outside the company's duty"
+        if handler is not None:
+            summary += f"; handler {handler.code}"
+        if entry.report_back_on is not None:
+            summary += f"; report back by {entry.report_back_on}"
+        if entry.pauses_collection:
+            summary += "; collection paused"
+        return Recorded(household_id, _key(household), summary, complaint_id=complaint_id)
+
+
+def record_complaint_progress(
+    store: Store, entry: ComplaintProgressEntry, *, now: dt.datetime, policy: Policy
+) -> Recorded:
+    """Progress on a complaint: an update row and the complaint's new status.
+
+    Resolving records the resolution; closing (the owner has been told) sets `closed_at`,
+    and the resolution too if none was recorded before.
+    """
+    del policy
+    with store.session() as session, session.begin():
+        problems = validate_progress(entry, now=now)
+        staff = _find_staff(session, entry.staff_code, problems)
+        complaint = None
+        if entry.complaint_id > 0:
+            complaint = session.execute(
+                select(Complaint).where(col(Complaint.id) == entry.complaint_id).with_for_update()
+            ).scalar_one_or_none()
+            if complaint is None:
+                problems.append(Problem("complaint_id", f"no complaint #{entry.complaint_id}"))
+        if complaint is not None:
+            if complaint.status == ComplaintStatus.CLOSED:
+                problems.append(Problem("status", f"complaint #{complaint.id} is already closed"))
+            if entry.at < complaint.opened_at:
+                problems.append(
+                    Problem(
+                        "at",
+                        "is before the complaint was opened "
+                        f"({complaint.opened_at:%Y-%m-%d %H:%M})",
+                    )
+                )
+            if entry.household_key is not None:
+                household = _find_household(session, entry.household_key, problems)
+                if household is not None and household.id != complaint.household_id:
+                    problems.append(
+                        Problem(
+                            "complaint_id",
+                            f"complaint #{complaint.id} is not about household {household.key}",
+                        )
+                    )
+        raise_if_any(problems, entry)
+        assert complaint is not None and complaint.id is not None
+        update_id = _new_id(
+            session,
+            ComplaintUpdate(
+                complaint_id=complaint.id,
+                staff_id=_staff_id(staff),
+                at=entry.at,
+                status=entry.status,
+                note=entry.note.strip(),
+            ),
+        )
+        before = complaint.status
+        complaint.status = entry.status
+        if entry.status == ComplaintStatus.RESOLVED:
+            complaint.resolution = entry.note.strip()
+        elif entry.status == ComplaintStatus.CLOSED:
+            complaint.closed_at = entry.at
+            if not complaint.resolution:
+                complaint.resolution = entry.note.strip()
+        owner = session.get(Household, complaint.household_id)
+        summary = (
+            f"{_key(owner)}: complaint #{complaint.id} {_label(before)} → {_label(entry.status)}"
+        )
+        if entry.status == ComplaintStatus.CLOSED and complaint.pauses_collection:
+            summary += "; collection resumes"
+        return Recorded(
+            complaint.household_id,
+            _key(owner),
+            summary,
+            complaint_id=complaint.id,
+            complaint_update_id=update_id,
+        )
+
+
+# --- payments -----------------------------------------------------------------------------
+
+
+def _allocate(
+    lines: Sequence[ChargeLine], entry: PaymentEntry, problems: list[Problem]
+) -> list[tuple[ChargeLine, Decimal]]:
+    """Spread the payment over `lines` (open, oldest first); problems when it cannot be."""
+    charges = [
+        OpenCharge(line.id or 0, line.fee_type, line.period, line.due_date, _outstanding(line))
+        for line in lines
+    ]
+    chosen = charges
+    if entry.periods is not None:
+        wanted = set(entry.periods)
+        chosen = [c for c in charges if c.period in wanted]
+        missing = sorted(wanted - {c.period for c in chosen})
+        if missing:
+            problems.append(Problem("periods", f"no arrears for {', '.join(missing)}"))
+            return []
+    total = sum((c.outstanding for c in chosen), ZERO)
+    if entry.amount > total:
+        where = f" for {', '.join(entry.periods)}" if entry.periods is not None else ""
+        problems.append(
+            Problem(
+                "amount",
+                f"{format_yuan(entry.amount)} is more than the {format_yuan(total)} "
+                f"outstanding{where}; callqueue records no credit balances",
+            )
+        )
+        return []
+    try:
+        allocations = allocate_oldest_first(charges, entry.amount, periods=entry.periods)
+    except AllocationError as error:  # pragma: no cover - checked above
+        problems.append(Problem("amount", str(error)))
+        return []
+    by_id = {line.id: line for line in lines}
+    return [(by_id[a.charge_id], a.amount) for a in allocations]
+
+
+def _plan_payment(
+    session: Session, entry: PaymentEntry, now: dt.datetime, *, lock: bool
+) -> tuple[list[Problem], Household | None, Staff | None, list[tuple[ChargeLine, Decimal]]]:
+    problems = validate_payment(entry, now=now)
+    household = _find_household(session, entry.household_key, problems)
+    staff = _find_staff(session, entry.staff_code, problems)
+    parts: list[tuple[ChargeLine, Decimal]] = []
+    if household is not None and not any(p.field in ("amount", "periods") for p in problems):
+        lines = _open_lines(session, _ids(household), lock=lock)
+        parts = _allocate(lines, entry, problems)
+    return problems, household, staff, parts
+
+
+def _allocated(parts: Sequence[tuple[ChargeLine, Decimal]]) -> tuple[AllocatedCharge, ...]:
+    """What each part settles; call after (or without) adding the parts to paid_pending."""
+    return tuple(
+        AllocatedCharge(line.period, line.fee_type, part, _outstanding(line))
+        for line, part in parts
+    )
+
+
+def preview_allocation(session: Session, entry: PaymentEntry) -> list[AllocatedCharge]:
+    """Which charges the payment would settle, oldest first, without writing anything.
+
+    `left` is what each line would still owe afterwards. Raises `EntryInvalid` when the
+    payment cannot be allocated (unknown household, bad amount, more than is owed…).
+    """
+    problems, _, _, parts = _plan_payment(session, entry, entry.at, lock=False)
+    problems = [p for p in problems if p.field != "staff_code"]  # a preview needs no staff
+    raise_if_any(problems, entry)
+    return [
+        AllocatedCharge(line.period, line.fee_type, part, _outstanding(line) - part)
+        for line, part in parts
+    ]
+
+
+def record_payment(
+    store: Store,
+    entry: PaymentEntry,
+    *,
+    now: dt.datetime,
+    policy: Policy,
+    visit: bool = False,
+) -> Recorded:
+    """Money received: the payment, its allocations (oldest first, or the named periods) and
+    each line's `paid_pending`; open promises it fulfils become kept.
+
+    A promise is kept when its date (plus the grace days) has not passed and the payments
+    since it was made reach its amount (any payment, for a promise without an amount). With
+    `visit`, the visit on which the owner paid is recorded too (outcome paid_on_spot).
+    """
+    with store.session() as session, session.begin():
+        problems, household, staff, parts = _plan_payment(session, entry, now, lock=True)
+        raise_if_any(problems, entry)
+        household_id = _ids(household)
+        staff_id = _staff_id(staff)
+        payment_id = _new_id(
+            session,
+            Payment(
+                household_id=household_id,
+                staff_id=staff_id,
+                paid_at=entry.at,
+                amount=entry.amount.quantize(CENT),
+                channel=entry.channel,
+                receipt_no=_stripped(entry.receipt_no),
+                note=_stripped(entry.note),
+            ),
+        )
+        for line, part in parts:
+            assert line.id is not None
+            session.add(
+                PaymentAllocation(payment_id=payment_id, charge_line_id=line.id, amount=part)
+            )
+            line.paid_pending += part
+        allocations = _allocated(parts)
+        kept = _keep_promises(session, household_id, entry.at, policy)
+        contact_id = None
+        if visit:
+            contact_id = _new_id(
+                session,
+                Contact(
+                    household_id=household_id,
+                    staff_id=staff_id,
+                    at=entry.at,
+                    channel=ContactChannel.VISIT.value,
+                    outcome=ContactOutcome.PAID_ON_SPOT.value,
+                    reached=True,
+                    note=(entry.note or "").strip(),
+                ),
+            )
+        session.flush()
+        left = household_outstanding(session, household_id)
+        receipt_no = _stripped(entry.receipt_no)
+        receipt = f", receipt {receipt_no}" if receipt_no else ""
+        summary = (
+            f"{_key(household)}: payment {format_yuan(entry.amount)} ({_label(entry.channel)}"
+            f"{receipt}) over {len(parts)} charge(s); {format_yuan(left)} still outstanding"
+        )
+        if visit:
+            summary += "; paid on the spot during a visit"
+        if kept:
+            summary += "; " + "; ".join(f"promise for {day} kept" for _, day in kept)
+        return Recorded(
+            household_id,
+            _key(household),
+            summary,
+            contact_id=contact_id,
+            payment_id=payment_id,
+            allocations=allocations,
+            kept_promise_ids=tuple(i for i, _ in kept),
+        )
+
+
+def _keep_promises(
+    session: Session, household_id: int, paid_at: dt.datetime, policy: Policy
+) -> list[tuple[int, dt.date]]:
+    """Mark the open promises the household's payments now fulfil as kept."""
+    session.flush()
+    grace = dt.timedelta(days=policy.promises.grace_days)
+    promises = session.execute(
+        select(Promise)
+        .where(
+            col(Promise.household_id) == household_id,
+            col(Promise.status) == PromiseStatus.OPEN.value,
+            col(Promise.made_at) <= paid_at,
+        )
+        .order_by(col(Promise.made_at), col(Promise.id))
+    ).scalars()
+    kept: list[tuple[int, dt.date]] = []
+    for promise in promises:
+        assert promise.id is not None
+        if promise.promised_date + grace < paid_at.date():
+            continue  # already broken: a late payment does not keep it
+        if promise.amount is not None:
+            paid = session.execute(
+                select(col(Payment.amount)).where(
+                    col(Payment.household_id) == household_id,
+                    col(Payment.paid_at) >= promise.made_at,
+                    col(Payment.paid_at) <= paid_at,
+                )
+            ).scalars()
+            if sum(paid, ZERO) < promise.amount:
+                continue
+        promise.status = PromiseStatus.KEPT.value
+        promise.settled_at = paid_at
+        kept.append((promise.id, promise.promised_date))
+    return kept
+
+
+# --- letters ------------------------------------------------------------------------------
+
+
+def record_letter(
+    store: Store, entry: LetterEntry, *, now: dt.datetime, policy: Policy
+) -> Recorded:
+    """A written reminder, demand, collection letter or lawyer's letter (channel letter).
+
+    Delivered with proof, it is evidence of a demand (reached); otherwise it is only sent.
+    A written demand without a deadline gets the policy's default.
+    """
+    with store.session() as session, session.begin():
+        problems = validate_letter(entry, now=now, policy=policy)
+        household = _find_household(session, entry.household_key, problems)
+        staff = _find_staff(session, entry.staff_code, problems)
+        raise_if_any(problems, entry)
+        deadline = entry.deadline
+        if deadline is None and entry.kind == LetterKind.WRITTEN_DEMAND:
+            deadline = default_demand_deadline(entry.at, policy)
+        outcome = ContactOutcome.DELIVERED if entry.delivered else ContactOutcome.SENT
+        household_id = _ids(household)
+        contact_id = _new_id(
+            session,
+            Contact(
+                household_id=household_id,
+                staff_id=_staff_id(staff),
+                at=entry.at,
+                channel=ContactChannel.LETTER.value,
+                outcome=outcome.value,
+                reached=entry.delivered,
+                note=entry.note.strip(),
+                proof=_stripped(entry.proof),
+                letter_kind=entry.kind,
+                deadline=deadline,
+            ),
+        )
+        summary = f"{_key(household)}: {_label(entry.kind)} {outcome.value}"
+        if entry.delivered:
+            summary += f" (proof: {_stripped(entry.proof)})"
+        if deadline is not None:
+            summary += f"; pay by {deadline}"
+        return Recorded(household_id, _key(household), summary, contact_id=contact_id)
