@@ -102,7 +102,8 @@ def households(draw: st.DrawFn, household_id: int, moment: dt.datetime) -> House
         id=household_id, key=f"6-1-{100 + household_id}", building="6", team_id=1,
         elderly=draw(st.booleans()), do_not_call=draw(st.booleans()), chronic=False,
         difficult=False, litigation_since=None, owner="张伟",
-        working_phones=draw(st.integers(0, 2)), charges=charges, contacts=contacts,
+        phones=["13800000000", "0755-83456789"][: draw(st.integers(0, 2))],
+        charges=charges, contacts=contacts,
         promises=promises, complaints=complaints,
     )  # fmt: skip
 
@@ -175,7 +176,7 @@ def test_never_more_call_attempts_than_the_cap(
         for n in range(attempts)
     ]  # fmt: skip
     record = HouseholdRecord(
-        1, "6-1-101", "6", 1, False, False, False, False, None, "张伟", 1,
+        1, "6-1-101", "6", 1, False, False, False, False, None, "张伟", ["13800000000"],
         [ChargeRec("property", "2026-10", BASE - dt.timedelta(days=10), 10_000)], contacts,
     )  # fmt: skip
     queue = build_queue([facts_for(record, moment.date(), POLICY)], moment, POLICY)

@@ -38,7 +38,7 @@ def household(**changes: object) -> HouseholdRecord:
     """A household in building 6 owing 500.00 property fee, due 20 days ago."""
     record = HouseholdRecord(
         id=1, key="6-1-101", building="6", team_id=1, elderly=False, do_not_call=False,
-        chronic=False, difficult=False, litigation_since=None, owner="王芳", working_phones=1,
+        chronic=False, difficult=False, litigation_since=None, owner="王芳", phones=["13812345678"],
         charges=[ChargeRec("property", "2026-10", day(-20), 50_000)],
     )  # fmt: skip
     for name, value in changes.items():
@@ -80,7 +80,7 @@ def action_of(result: object) -> Action:
     ("changes", "expected"),
     [
         ({}, Action.CALL),  # 20 days overdue with a phone: call (visits too, lower tier)
-        ({"working_phones": 0}, Action.VISIT),
+        ({"phones": []}, Action.VISIT),
         ({"do_not_call": True}, Action.VISIT),
         ({"charges": [ChargeRec("property", "2026-11", day(-5), 50_000)]}, Action.CALL),
         ({"charges": [ChargeRec("property", "2026-09", day(-45), 50_000)]}, Action.CALL),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, and_, func, select, type_coerce
+from sqlalchemy import BigInteger, Select, and_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from callqueue.store.models import (
@@ -79,12 +79,16 @@ class HouseholdRecord:
     difficult: bool
     litigation_since: dt.date | None
     owner: str = ""
-    working_phones: int = 0
+    phones: list[str] = field(default_factory=list)  # working numbers, for search and dialling
     charges: list[ChargeRec] = field(default_factory=list)
     contacts: list[ContactRec] = field(default_factory=list)
     promises: list[PromiseRec] = field(default_factory=list)
     payments: list[dt.datetime] = field(default_factory=list)
     complaints: list[ComplaintRec] = field(default_factory=list)
+
+    @property
+    def working_phones(self) -> int:
+        return len(self.phones)
 
 
 def _rows(session: Session, query: Select[Any], column: Any, ids: Sequence[int] | None) -> Any:
@@ -116,13 +120,13 @@ def load_records(
         records[household_id].owner = name
     ph = table_of(Phone).c
     phones = (
-        select(p.household_id, func.count())
+        select(p.household_id, ph.number)
         .join_from(table_of(Phone), table_of(Person), ph.person_id == p.id)
         .where(~ph.wrong_number)
-        .group_by(p.household_id)
+        .order_by(p.household_id, p.is_primary.desc(), ph.id)
     )
-    for household_id, count in _rows(session, phones, p.household_id, ids):
-        records[household_id].working_phones = count
+    for household_id, number in _rows(session, phones, p.household_id, ids):
+        records[household_id].phones.append(number)
 
     c = table_of(ChargeLine).c
     outstanding = type_coerce(c.amount_due - c.paid_billing - c.paid_pending, BigInteger)
