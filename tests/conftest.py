@@ -68,3 +68,28 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     opened = open_store(f"sqlite:///{tmp_path}/callqueue.db")
     yield opened
     opened.close()
+
+
+DEMO_DAY = dt.datetime(2026, 11, 27, 9, 0)  # a Friday morning; the demo is dated from it
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default demo (360 households) on SQLite, built once per test run."""
+    from callqueue.demo import fill_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    built = open_store(f"sqlite:///{path}")
+    fill_demo(built, today=DEMO_DAY)
+    built.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_file: Path, tmp_path: Path) -> Iterator[Store]:
+    """A private copy of the demo, so a test may record on it."""
+    copy = tmp_path / "demo.db"
+    copy.write_bytes(demo_file.read_bytes())
+    opened = open_store(f"sqlite:///{copy}")
+    yield opened
+    opened.close()

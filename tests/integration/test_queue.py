@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from callqueue.cli import main
-from callqueue.demo import DEMO_COLLECTOR, DEMO_LEADER, DEMO_MANAGER, fill_demo
+from callqueue.demo import DEMO_COLLECTOR, DEMO_LEADER, DEMO_MANAGER
 from callqueue.policy import DEFAULT_POLICY
 from callqueue.queue.actions import Action, Channel
 from callqueue.queue.book import EVERY_BUILDING, QueueBook, scope_for_staff
 from callqueue.recording.entries import OutcomeEntry, PromiseEntry
 from callqueue.recording.save import record_outcome, record_promise
-from callqueue.store.database import Store, open_store
+from callqueue.store.database import Store
 
 FRIDAY = dt.date(2026, 11, 27)
 
@@ -26,27 +24,8 @@ def moment(hour: int, minute: int = 0, days: int = 0) -> dt.datetime:
     return dt.datetime.combine(FRIDAY + dt.timedelta(days=days), dt.time(hour, minute))
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("queue") / "demo.db"
-    store = open_store(f"sqlite:///{path}")
-    fill_demo(store, today=moment(9))
-    store.close()
-    return path
-
-
-@pytest.fixture
-def store(demo_db: Path, tmp_path: Path) -> Iterator[Store]:
-    """A private copy of the demo, so tests may record on it."""
-    copy = tmp_path / "demo.db"
-    copy.write_bytes(demo_db.read_bytes())
-    opened = open_store(f"sqlite:///{copy}")
-    yield opened
-    opened.close()
-
-
-def test_the_day_the_issue_describes(store: Store) -> None:
-    book = QueueBook(store, FRIDAY, DEFAULT_POLICY)
+def test_the_day_the_issue_describes(demo_store: Store) -> None:
+    book = QueueBook(demo_store, FRIDAY, DEFAULT_POLICY)
     early = book.queue(moment(9, 30), channels=frozenset({Channel.CALL}))
     assert early.items == [] and early.waiting  # calls wait for their window…
     assert early.windows[Channel.CALL].next_opens_at == moment(10)
@@ -65,8 +44,8 @@ def test_the_day_the_issue_describes(store: Store) -> None:
     assert tiers == sorted(tiers)
 
 
-def test_a_promise_hides_and_a_broken_one_comes_back_on_top(store: Store) -> None:
-    book = QueueBook(store, FRIDAY, DEFAULT_POLICY)
+def test_a_promise_hides_and_a_broken_one_comes_back_on_top(demo_store: Store) -> None:
+    book = QueueBook(demo_store, FRIDAY, DEFAULT_POLICY)
     queue = book.queue(moment(10, 30), channels=frozenset({Channel.CALL}))
     target = next(item for item in queue.items if item.action is Action.CALL)
     entry = PromiseEntry(
@@ -74,13 +53,13 @@ def test_a_promise_hides_and_a_broken_one_comes_back_on_top(store: Store) -> Non
         promised_date=FRIDAY + dt.timedelta(days=3), amount=None, method="wechat",
         note="业主答应周一转账",
     )  # fmt: skip
-    record_promise(store, entry, now=moment(10, 32), policy=DEFAULT_POLICY)
+    record_promise(demo_store, entry, now=moment(10, 32), policy=DEFAULT_POLICY)
     book.record_changed(queue, target.household_id, EVERY_BUILDING)
     assert target.household_id not in {i.household_id for i in queue.items}
     assert queue.excluded[target.household_id].code == "promise_pending"
     # on the promised date it is still hidden; after the grace day it is broken
     for days, hidden in [(3, True), (4, True), (5, False)]:
-        later = QueueBook(store, FRIDAY + dt.timedelta(days=days), DEFAULT_POLICY)
+        later = QueueBook(demo_store, FRIDAY + dt.timedelta(days=days), DEFAULT_POLICY)
         ranked = later.queue(moment(10, 30, days), channels=frozenset({Channel.CALL}))
         ids = [i.household_id for i in ranked.items]
         assert (target.household_id not in ids) is hidden
@@ -90,13 +69,13 @@ def test_a_promise_hides_and_a_broken_one_comes_back_on_top(store: Store) -> Non
     assert all(i.tier <= broken.tier for i in ranked.items[: ranked.rank_of(broken.household_id)])
 
 
-def test_an_outcome_moves_the_household_at_once(store: Store) -> None:
-    book = QueueBook(store, FRIDAY, DEFAULT_POLICY)
+def test_an_outcome_moves_the_household_at_once(demo_store: Store) -> None:
+    book = QueueBook(demo_store, FRIDAY, DEFAULT_POLICY)
     queue = book.queue(moment(10, 30), channels=frozenset({Channel.CALL}))
     target = next(item for item in queue.items if item.action is Action.CALL)
     for n in range(2):  # two unanswered attempts: the daily cap
         entry = OutcomeEntry(target.key, DEMO_COLLECTOR, moment(10, 31 + n), "call", "no_answer")
-        record_outcome(store, entry, now=moment(10, 40), policy=DEFAULT_POLICY)
+        record_outcome(demo_store, entry, now=moment(10, 40), policy=DEFAULT_POLICY)
         book.record_changed(queue, target.household_id, EVERY_BUILDING)
     assert queue.rank_of(target.household_id) is None
     assert queue.excluded[target.household_id].code == "call_cap"
@@ -104,14 +83,14 @@ def test_an_outcome_moves_the_household_at_once(store: Store) -> None:
     assert [i.key for i in rebuilt.items] == [i.key for i in queue.items]
 
 
-def test_scopes(store: Store) -> None:
-    with store.session() as session:
+def test_scopes(demo_store: Store) -> None:
+    with demo_store.session() as session:
         collector = scope_for_staff(session, DEMO_COLLECTOR)
         leader = scope_for_staff(session, DEMO_LEADER)
         manager = scope_for_staff(session, DEMO_MANAGER)
     assert collector.buildings == leader.buildings == frozenset({"6"})
     assert manager.buildings is None
-    book = QueueBook(store, FRIDAY, DEFAULT_POLICY)
+    book = QueueBook(demo_store, FRIDAY, DEFAULT_POLICY)
     mine = book.queue(moment(10, 30), collector)
     assert mine.items and {i.building for i in mine.items} == {"6"}
     everyone = book.queue(moment(10, 30), manager)
@@ -124,8 +103,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_cli_table_and_json(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
-    db = ["--db", store.url]
+def test_cli_table_and_json(demo_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--db", demo_store.url]
     code, out, _ = run(capsys, "queue", *db, "--at", "2026-11-27T09:30", "--channel", "call")
     assert code == 0
     assert "calls open at 10:00" in out and "now: visits and letters can be done" in out
@@ -155,7 +134,7 @@ def test_cli_table_and_json(store: Store, capsys: pytest.CaptureFixture[str]) ->
     ],
 )
 def test_cli_mistakes(
-    store: Store, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+    demo_store: Store, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    code, _, err = run(capsys, "queue", "--db", store.url, *argv)
+    code, _, err = run(capsys, "queue", "--db", demo_store.url, *argv)
     assert code == 2 and message in err and "Traceback" not in err
