@@ -33,6 +33,7 @@ lint: install-test
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
+	$(BIN)/python scripts/translations.py check
 
 bench: install-test
 	$(BIN)/python benchmarks/bench_import.py

@@ -35,8 +35,9 @@ def main() -> None:
     text = text.replace("sqlmodel.sql.sqltypes.AutoString(", "sa.String(")  # keep migrations
     text = text.replace("import sqlmodel\n", "")  # independent of sqlmodel's internals
     text = "\n".join(line for line in text.splitlines() if "# ###" not in line) + "\n"
+    if written != target:
+        written.unlink()
     target.write_text(text, encoding="utf-8")
-    written.unlink()
     print(f"wrote {target}")
 
 

@@ -56,6 +56,7 @@ class Workspace:
         self.book: QueueBook | None = None
         self.queue: Queue | None = None
         self.channels: frozenset[Channel] = ALL_CHANNELS
+        self.staff_name = ""
 
     def load(self) -> Queue:
         """Read the day's book and rank the queue (slow on a large store: run it in a worker)."""
@@ -63,6 +64,9 @@ class Workspace:
         if self.staff_code:
             with self.store.session() as session:
                 self.scope = scope_for_staff(session, self.staff_code)
+                s = table_of(Staff).c
+                name = session.execute(select(s.name).where(s.code == self.staff_code)).scalar()
+                self.staff_name = name or ""
         self.book = QueueBook(self.store, now.date(), self.policy)
         return self.rank()
 

@@ -1,4 +1,5 @@
-"""The `callqueue` command line. Every command takes `--db` and `--at` (a fixed clock).
+"""The `callqueue` command line. Every command takes `--db`, `--at` (a fixed clock) and
+`--lang` (zh_CN or en; default from the environment).
 
 Handlers are thin: they parse arguments, call the core, and print. One module per group of
 commands; heavy modules (the store, openpyxl, rich, textual) are imported inside handlers,
@@ -14,7 +15,15 @@ from collections.abc import Sequence
 
 from callqueue import __version__
 from callqueue.cli import app, db, demo, ledger, policy, queue, record
-from callqueue.cli.common import Commands, UserError, add_common, err, resolve_moment
+from callqueue.cli.common import (
+    Commands,
+    UserError,
+    add_common,
+    add_policy_option,
+    err,
+    resolve_moment,
+)
+from callqueue.i18n import set_language
 
 COMMAND_GROUPS = (ledger, queue, record, demo, db, policy)
 
@@ -28,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="open on a fresh demo database (buildings 6, 7, 8)"
     )
+    parser.add_argument("--as", dest="staff", metavar="STAFF", help="sign in as this staff code")
     add_common(parser, top=True)
+    add_policy_option(parser)
     parser.set_defaults(handler=app.cmd_open)
     commands = Commands(parser.add_subparsers(title="commands", metavar="COMMAND"))
     for group in COMMAND_GROUPS:
@@ -39,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        set_language(getattr(args, "lang", None))  # before the handler imports the app
         args.moment = resolve_moment(getattr(args, "at", None))
         return int(args.handler(args))
     except UserError as error:

@@ -23,7 +23,9 @@ class UserError(Exception):
 
 
 def add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    """`--db` and `--at`, accepted before or after the command name."""
+    """`--db`, `--at` and `--lang`, accepted before or after the command name."""
+    from callqueue.i18n import LANGUAGES
+
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
         "--db",
@@ -37,6 +39,13 @@ def add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
         metavar="DATETIME",
         default=default,
         help="run as if it were this moment, China Standard Time (e.g. 2026-11-27T10:30)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=default,
+        help="language: zh_CN or en (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; "
+        "zh… means zh_CN, anything else en)",
     )
 
 

@@ -126,7 +126,7 @@ def facts_for(record: HouseholdRecord, day: dt.date, policy: Policy) -> Facts:
     return facts
 
 
-def _evidence(record: HouseholdRecord) -> list[Evidence]:
+def evidence_of(record: HouseholdRecord) -> list[Evidence]:
     found = [
         Evidence(c.at.date(), EvidenceKind.DEMAND)
         for c in record.contacts
@@ -161,7 +161,7 @@ def _charges(facts: Facts, record: HouseholdRecord, day: dt.date, policy: Policy
         state = LimitationState.RUNNING
         if charge.due <= horizon:  # old enough that its deadline may be near
             if evidence is None:
-                evidence = _evidence(record)
+                evidence = evidence_of(record)
             end = deadline(charge.due, evidence, years=rules.years)
             state = state_on(end, day, warn_days=rules.warn_days)
             if state is LimitationState.TIME_BARRED:

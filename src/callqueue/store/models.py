@@ -406,3 +406,40 @@ def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a model, for executemany INSERTs and UPDATEs that skip the ORM."""
     table: Table = model.__table__  # type: ignore[attr-defined]
     return table
+
+
+# --- prepared words -----------------------------------------------------------------------
+
+
+class FaqEntry(SQLModel, table=True):
+    """One prepared answer of the shared FAQ (收费答客问), in one language.
+
+    Every collector gives the same answer to the same question; managers keep the list.
+    `tags` are comma-separated search words. An entry is deactivated, never deleted.
+    """
+
+    __tablename__ = "faq_entries"
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = Field(sa_column=Column(String(200), nullable=False))
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    tags: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
+    language: str = Field(sa_column=Column(String(8), nullable=False, index=True))
+    updated_at: dt.datetime = Field(sa_type=CstDateTime)
+    updated_by: int | None = Field(default=None, sa_column=_fk("staff.id", nullable=True))
+    active: bool = True
+
+
+class CallScript(SQLModel, table=True):
+    """A team's own wording of a built-in call, visit or letter script (`callqueue.scripts`).
+
+    No row: the built-in text is used.
+    """
+
+    __tablename__ = "call_scripts"
+    __table_args__ = (UniqueConstraint("kind", "language"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_column=Column(String(40), nullable=False))
+    language: str = Field(sa_column=Column(String(8), nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: dt.datetime = Field(sa_type=CstDateTime)
+    updated_by: int | None = Field(default=None, sa_column=_fk("staff.id", nullable=True))

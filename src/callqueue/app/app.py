@@ -1,0 +1,155 @@
+"""The callqueue app: sign in, load the queue in a worker, show it, keep it current."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import App
+
+from callqueue.app.forms import Entry, EntryForm, Refused, Saved
+from callqueue.app.keys import bind_keys
+from callqueue.app.messages import QueueReady, StaffListed, WorkFailed
+from callqueue.app.queue_screen import CHANNEL_CYCLE, QueueScreen
+from callqueue.app.signin import SignInScreen
+from callqueue.i18n import _
+from callqueue.policy import Policy
+from callqueue.queue.actions import Channel
+from callqueue.queue.build import ALL_CHANNELS
+from callqueue.recording.entries import (
+    ComplaintEntry,
+    OutcomeEntry,
+    PaymentEntry,
+    Problem,
+    PromiseEntry,
+)
+from callqueue.recording.save import (
+    record_complaint,
+    record_outcome,
+    record_payment,
+    record_promise,
+)
+from callqueue.store.database import Store
+from callqueue.workspace import Workspace, list_staff
+
+SAVERS: dict[type, Any] = {
+    OutcomeEntry: record_outcome,
+    PromiseEntry: record_promise,
+    PaymentEntry: record_payment,
+    ComplaintEntry: record_complaint,
+}
+
+
+class CallqueueApp(App[None]):
+    """The collector's workspace."""
+
+    TITLE = "callqueue"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        store: Store,
+        policy: Policy,
+        *,
+        staff_code: str | None = None,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        super().__init__()
+        bind_keys(self, [("q", "quit", _("Quit"))])
+        self.store = store
+        self.workspace = Workspace(store, policy, staff_code=staff_code, clock=clock)
+        self.queue_screen = QueueScreen()
+
+    def on_mount(self) -> None:
+        self.push_screen(self.queue_screen)
+        if self.workspace.staff_code:
+            self.load_queue()
+        else:
+            self.fetch_staff()
+
+    # -- workers: database work off the UI thread; results come back as messages --------------
+
+    @work(thread=True, exclusive=True, group="staff", exit_on_error=False)
+    def fetch_staff(self) -> None:
+        try:
+            self.post_message(StaffListed(list_staff(self.store)))
+        except Exception as error:  # the user gets a sentence, the log the details
+            self.post_message(WorkFailed(self._failure(error)))
+
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
+    def load_queue(self) -> None:
+        try:
+            self.post_message(QueueReady(self.workspace.load()))
+        except Exception as error:
+            self.post_message(WorkFailed(self._failure(error)))
+
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
+    def rank_again(self, channel: str = "all") -> None:
+        channels = ALL_CHANNELS if channel == "all" else frozenset({Channel(channel)})
+        try:
+            self.post_message(QueueReady(self.workspace.rank(channels)))
+        except Exception as error:
+            self.post_message(WorkFailed(self._failure(error)))
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def save_entry(self, entry: Entry, form: EntryForm) -> None:
+        """Save in one transaction; tell the form; move the queue on to the next item."""
+        from callqueue.recording.entries import EntryInvalid
+
+        saver = SAVERS[type(entry)]
+        following = self.queue_screen.following_id(entry.household_key)
+        try:
+            recorded = saver(
+                self.store, entry, now=self.workspace.clock(), policy=self.workspace.policy
+            )
+        except EntryInvalid as refused:
+            form.post_message(Refused(refused.problems))
+            return
+        except Exception as error:
+            form.post_message(Refused([Problem("general", self._failure(error))]))
+            return
+        form.post_message(Saved(recorded))
+        self.call_from_thread(self._household_changed)
+        queue = self.workspace.changed(recorded.household_id)
+        self.post_message(QueueReady(queue, focus=following, note=recorded.summary))
+
+    def _household_changed(self) -> None:
+        """A household panel under the form reloads, so the new entry shows in its timeline."""
+        from callqueue.app.household_screen import HouseholdScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HouseholdScreen):
+                screen.refreshed()
+
+    @staticmethod
+    def _failure(error: Exception) -> str:
+        from callqueue.crash import record_crash
+
+        log = record_crash(error)
+        return _("Could not read the database ({kind}); details in {log}").format(
+            kind=type(error).__name__, log=log
+        )
+
+    # -- results ------------------------------------------------------------------------------
+
+    @on(StaffListed)
+    def sign_in(self, message: StaffListed) -> None:
+        def chosen(code: str | None) -> None:
+            if code:
+                self.workspace.staff_code = code
+                self.load_queue()
+
+        self.push_screen(SignInScreen(message.staff), chosen)
+
+    @on(QueueReady)
+    def show_queue(self, message: QueueReady) -> None:
+        self.queue_screen.show_queue(message.queue, focus=message.focus, note=message.note)
+
+    @on(WorkFailed)
+    def show_failure(self, message: WorkFailed) -> None:
+        self.notify(message.text, severity="error", timeout=10)
+
+
+__all__ = ["CHANNEL_CYCLE", "CallqueueApp"]

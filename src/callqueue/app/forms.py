@@ -1,0 +1,366 @@
+"""Forms for what a collector records: modal screens, validated inline, nothing typed lost.
+
+Each form turns its widgets into an entry from `callqueue.recording` and runs the same
+validator the CLI uses; every problem shows under its own field. A valid entry is saved by
+the app in a worker while the form stays open, so a refusal from the database (an amount
+above the arrears, an unknown handler) also lands back in the form, next to the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from callqueue.app.keys import bind_keys
+from callqueue.i18n import (
+    _,
+    channel_label,
+    complaint_category_label,
+    outcome_label,
+    payment_channel_label,
+)
+from callqueue.policy import Policy
+from callqueue.queue.build import Item
+from callqueue.recording.entries import (
+    OUTCOMES_BY_CHANNEL,
+    PROMISE_METHODS,
+    ComplaintEntry,
+    OutcomeEntry,
+    PaymentEntry,
+    Problem,
+    PromiseEntry,
+    TextFields,
+    default_promise_date,
+    validate_complaint,
+    validate_outcome,
+    validate_payment,
+    validate_promise,
+)
+from callqueue.recording.save import Recorded
+from callqueue.store.models import ComplaintCategory, ContactChannel, ContactOutcome, PaymentChannel
+
+Entry = OutcomeEntry | PromiseEntry | PaymentEntry | ComplaintEntry
+
+
+class Saved(Message):
+    def __init__(self, recorded: Recorded) -> None:
+        self.recorded = recorded
+        super().__init__()
+
+
+class Refused(Message):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__()
+
+
+class EntryForm(ModalScreen[Recorded | None]):
+    """A form for one entry. Subclasses lay out fields and build the entry."""
+
+    DEFAULT_CSS = """
+    EntryForm { align: center middle; }
+    EntryForm > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1; }
+    EntryForm .title { text-style: bold; }
+    EntryForm .problem { color: $error; height: auto; }
+    EntryForm .problem.-empty { display: none; }
+    EntryForm Input, EntryForm Select { margin: 0 0 1 0; background: $boost; }
+    EntryForm Label { color: $text-muted; }
+    EntryForm .title { color: $text; margin-bottom: 1; }
+    EntryForm Horizontal { height: auto; }
+    EntryForm Button { margin: 0 1 0 0; }
+    """
+    fields: tuple[str, ...] = ()
+
+    def heading(self) -> str:
+        raise NotImplementedError
+
+    def __init__(self, item: Item, *, staff_code: str, now: dt.datetime, policy: Policy) -> None:
+        super().__init__()
+        bind_keys(self, [("ctrl+s", "save", _("Save")), ("escape", "cancel", _("Cancel"))])
+        self.item = item
+        self.staff_code = staff_code
+        self.now = now
+        self.policy = policy
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Label(f"{self.heading()} · {self.item.key} {self.item.owner}", classes="title")
+            yield from self.body()
+            yield Static("", id="problem-general", classes="problem -empty")
+            with Horizontal():
+                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save", compact=True)
+                yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def field(self, name: str, label: str, widget: Any) -> ComposeResult:
+        """A labelled field with a place for its problems right under it.
+
+        Widgets are compact (one line each), so a form fits an 80×24 terminal.
+        """
+        widget.id = f"field-{name}"
+        widget.compact = True
+        yield Label(label)
+        yield widget
+        yield Static("", id=f"problem-{name}", classes="problem -empty")
+
+    def value(self, name: str) -> Any:
+        widget = self.query_one(f"#field-{name}")
+        if isinstance(widget, Select):
+            return None if widget.is_blank() else widget.value
+        return widget.value  # type: ignore[attr-defined]
+
+    def build(self) -> tuple[Entry | None, list[Problem]]:
+        raise NotImplementedError
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        by_field: dict[str, list[str]] = {}
+        for problem in problems:
+            name = problem.field if problem.field in self.fields else "general"
+            by_field.setdefault(name, []).append(problem.message)
+        for name in (*self.fields, "general"):
+            box = self.query_one(f"#problem-{name}", Static)
+            messages = by_field.get(name, [])
+            box.update("\n".join(messages))
+            box.set_class(not messages, "-empty")
+        first = next((n for n in self.fields if n in by_field), None)
+        if first is not None:
+            self.query_one(f"#field-{first}").focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        entry, problems = self.build()
+        self.show_problems(problems)
+        if entry is not None and not problems:
+            self.app.save_entry(entry, self)  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_saved(self, message: Saved) -> None:
+        self.dismiss(message.recorded)
+
+    def on_refused(self, message: Refused) -> None:
+        self.show_problems(message.problems)
+
+
+def _options(values: Any, label: Any) -> list[tuple[str, str]]:
+    return [(label(v), str(v)) for v in values]
+
+
+class OutcomeForm(EntryForm):
+    AUTO_FOCUS = "#field-outcome"
+
+    def heading(self) -> str:
+        return _("Record an outcome")
+
+    fields = ("channel", "outcome", "phone_number", "note", "callback_at")
+
+    def body(self) -> ComposeResult:
+        channel = "visit" if self.item.channel.value == "visit" else "call"
+        yield from self.field(
+            "channel",
+            _("Channel"),
+            Select(
+                _options([ContactChannel.CALL, ContactChannel.VISIT], channel_label),
+                value=channel,
+                allow_blank=False,
+            ),
+        )
+        yield from self.field(
+            "outcome", _("Outcome"), Select(self._outcomes(channel), prompt=_("choose"))
+        )
+        phones = self.item.facts.record.phones
+        yield from self.field(
+            "phone_number",
+            _("Number dialled"),
+            Select([(p, p) for p in phones], value=phones[0] if phones else Select.NULL),
+        )
+        yield from self.field("note", _("Note (what the owner said)"), Input())
+        yield from self.field("callback_at", _("Call back at (e.g. 15:00, +1 10:30)"), Input())
+
+    def _outcomes(self, channel: str) -> list[tuple[str, str]]:
+        allowed = OUTCOMES_BY_CHANNEL[ContactChannel(channel)] - {
+            ContactOutcome.PROMISE,
+            ContactOutcome.PAID_ON_SPOT,
+        }
+        ordered = [o for o in ContactOutcome if o in allowed]
+        return _options(ordered, outcome_label)
+
+    @on(Select.Changed, "#field-channel")
+    def channel_changed(self, event: Select.Changed) -> None:
+        outcome = self.query_one("#field-outcome", Select)
+        outcome.set_options(self._outcomes(str(event.value)))
+
+    def build(self) -> tuple[Entry | None, list[Problem]]:
+        text = TextFields(now=self.now)
+        callback = text.datetime("callback_at", self.value("callback_at"))
+        outcome = self.value("outcome")
+        text.require("outcome", outcome, _("choose what came of it"))
+        if text.problems and outcome is None:
+            return None, text.problems
+        channel = self.value("channel")
+        entry = OutcomeEntry(
+            household_key=self.item.key,
+            staff_code=self.staff_code,
+            at=self.now,
+            channel=channel,
+            outcome=outcome,
+            note=self.value("note") or "",
+            phone_number=self.value("phone_number") if channel == "call" else None,
+            callback_at=callback,
+        )
+        return entry, text.problems + validate_outcome(entry, now=self.now)
+
+
+class PromiseForm(EntryForm):
+    AUTO_FOCUS = "#field-promised_date"
+
+    def heading(self) -> str:
+        return _("Record a promise to pay")
+
+    fields = ("promised_date", "amount", "method", "instalment", "reason", "note")
+
+    def body(self) -> ComposeResult:
+        default = default_promise_date(self.now, self.policy)
+        yield from self.field(
+            "promised_date",
+            _("Pays by (date; at most {days} days out)").format(days=self.policy.promises.max_days),
+            Input(value=default.isoformat()),
+        )
+        yield from self.field(
+            "amount", _("Amount (yuan; empty: everything owed)"), Input(value=f"{self.item.total}")
+        )
+        yield from self.field(
+            "method",
+            _("How they will pay"),
+            Select(_options(PROMISE_METHODS, payment_channel_label), prompt=_("choose")),
+        )
+        yield from self.field("instalment", _("Instalment plan"), Checkbox(_("instalments")))
+        yield from self.field("reason", _("Reason for instalments"), Input())
+        yield from self.field("note", _("Note"), Input())
+
+    def build(self) -> tuple[Entry | None, list[Problem]]:
+        text = TextFields(now=self.now)
+        promised = text.date("promised_date", self.value("promised_date"))
+        amount = text.amount("amount", self.value("amount"))
+        text.require("promised_date", promised, _("the date is required"))
+        if promised is None:
+            return None, text.problems
+        entry = PromiseEntry(
+            household_key=self.item.key,
+            staff_code=self.staff_code,
+            at=self.now,
+            promised_date=promised,
+            amount=amount,
+            method=self.value("method"),
+            instalment=bool(self.value("instalment")),
+            reason=self.value("reason") or None,
+            note=self.value("note") or "",
+        )
+        return entry, text.problems + validate_promise(
+            entry, now=self.now, policy=self.policy, outstanding=self.item.total
+        )
+
+
+class PaymentForm(EntryForm):
+    AUTO_FOCUS = "#field-amount"
+
+    def heading(self) -> str:
+        return _("Record a payment")
+
+    fields = ("amount", "channel", "receipt_no", "periods", "note")
+
+    def body(self) -> ComposeResult:
+        yield from self.field("amount", _("Amount (yuan)"), Input(value=f"{self.item.total}"))
+        yield from self.field(
+            "channel",
+            _("Paid by"),
+            Select(_options(list(PaymentChannel), payment_channel_label), prompt=_("choose")),
+        )
+        yield from self.field("receipt_no", _("Receipt number (cash and POS)"), Input())
+        yield from self.field(
+            "periods", _("Periods to settle (e.g. 2026-08,2026-09; empty: oldest first)"), Input()
+        )
+        yield from self.field("note", _("Note"), Input())
+
+    def build(self) -> tuple[Entry | None, list[Problem]]:
+        text = TextFields(now=self.now)
+        amount = text.amount("amount", self.value("amount"))
+        periods = text.periods("periods", self.value("periods"))
+        text.require("amount", amount, _("the amount is required"))
+        channel = self.value("channel")
+        text.require("channel", channel, _("choose how it was paid"))
+        if amount is None or channel is None:
+            return None, text.problems
+        entry = PaymentEntry(
+            household_key=self.item.key,
+            staff_code=self.staff_code,
+            at=self.now,
+            amount=amount,
+            channel=channel,
+            receipt_no=self.value("receipt_no") or None,
+            periods=periods,
+            note=self.value("note") or None,
+        )
+        return entry, text.problems + validate_payment(entry, now=self.now)
+
+
+class ComplaintForm(EntryForm):
+    AUTO_FOCUS = "#field-category"
+
+    def heading(self) -> str:
+        return _("Record a complaint or request")
+
+    fields = ("category", "within_duty", "description", "report_back_on", "pauses_collection")
+
+    def body(self) -> ComposeResult:
+        yield from self.field(
+            "category",
+            _("Category"),
+            Select(_options(list(ComplaintCategory), complaint_category_label), prompt=_("choose")),
+        )
+        yield from self.field(
+            "within_duty", _("The company's duty?"), Checkbox(_("within duty"), value=True)
+        )
+        yield from self.field("description", _("What the owner asks or complains of"), Input())
+        yield from self.field(
+            "report_back_on",
+            _("Report back to the owner by (date)"),
+            Input(value=(self.now.date() + dt.timedelta(days=3)).isoformat()),
+        )
+        yield from self.field(
+            "pauses_collection",
+            _("Dispute"),
+            Checkbox(_("the owner withholds payment until it is resolved")),
+        )
+
+    def build(self) -> tuple[Entry | None, list[Problem]]:
+        text = TextFields(now=self.now)
+        report_back = text.date("report_back_on", self.value("report_back_on"))
+        category = self.value("category")
+        text.require("category", category, _("choose a category"))
+        if category is None:
+            return None, text.problems
+        entry = ComplaintEntry(
+            household_key=self.item.key,
+            staff_code=self.staff_code,
+            at=self.now,
+            category=category,
+            within_duty=bool(self.value("within_duty")),
+            description=self.value("description") or "",
+            handler_code=None,
+            report_back_on=report_back,
+            pauses_collection=bool(self.value("pauses_collection")),
+        )
+        return entry, text.problems + validate_complaint(entry, now=self.now)

@@ -1,0 +1,191 @@
+"""The household panel: who they are, what they owe, what happened, and what to say.
+
+Opened from the queue with Enter. The view is loaded in a worker as plain data
+(`callqueue.household_view`); phone numbers stay masked except the one being dialled.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from callqueue.app.keys import bind_keys
+from callqueue.app.queue_list import fit
+from callqueue.household_view import HouseholdView, load_household_view
+from callqueue.i18n import _, action_text, fee_label, stage_label
+from callqueue.privacy import mask_phone
+from callqueue.queue.build import Item
+
+
+def flag_labels() -> dict[str, str]:
+    return {
+        "chronic_defaulter": _("chronic defaulter"),
+        "difficult": _("difficult customer"),
+        "elderly": _("elderly"),
+        "no_phone": _("no phone"),
+        "do_not_call": _("do not call"),
+    }
+
+
+def person_role_labels() -> dict[str, str]:
+    return {
+        "owner": _("owner"),
+        "occupant": _("occupant"),
+        "tenant": _("tenant"),
+        "former_owner": _("former owner"),
+    }
+
+
+class ViewLoaded(Message):
+    def __init__(self, view: HouseholdView) -> None:
+        self.view = view
+        super().__init__()
+
+
+class HouseholdScreen(Screen[None]):
+    BINDINGS = [Binding("escape,backspace", "back", show=False)]
+    DEFAULT_CSS = """
+    HouseholdScreen #head { height: auto; padding: 0 1; background: $boost; }
+    HouseholdScreen TabbedContent { height: 1fr; }
+    HouseholdScreen TabPane { padding: 0 1; height: 1fr; }
+    HouseholdScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, item: Item) -> None:
+        super().__init__()
+        bind_keys(
+            self,
+            [
+                ("d", "dial", _("Dial")),
+                ("o", "form('outcome')", _("Outcome")),
+                ("p", "form('promise')", _("Promise")),
+                ("y", "form('payment')", _("Payment")),
+                ("x", "form('complaint')", _("Complaint")),
+                ("escape", "back", _("Back")),
+            ],
+        )
+        self.item = item
+        self.view: HouseholdView | None = None
+        self.dialling: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"{self.item.key} {self.item.owner} · {_('Loading…')}", id="head")
+        with TabbedContent():
+            with TabPane(_("Arrears"), id="arrears"), VerticalScroll():
+                yield Static("", id="money")
+                yield Static("", id="people")
+            with TabPane(_("Timeline"), id="timeline"):
+                yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#events", DataTable)
+        table.add_columns(_("When"), _("What"), _("Detail"), _("Amount"), _("By"))
+        self.load()
+
+    @work(thread=True, exclusive=True, group="household", exit_on_error=False)
+    def load(self) -> None:
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        now = workspace.clock()
+        with workspace.store.session() as session:
+            view = load_household_view(
+                session, self.item.household_id, day=now.date(), policy=workspace.policy
+            )
+        self.post_message(ViewLoaded(view))
+
+    @on(ViewLoaded)
+    def show(self, message: ViewLoaded) -> None:
+        view = self.view = message.view
+        flags = ", ".join(flag_labels()[flag] for flag in view.flags)
+        step = action_text(view.next_action) if view.next_action else _("nothing to do today")
+        self.query_one("#head", Static).update(
+            f"{view.key} {view.owner} · {stage_label(view.stage)} · "
+            + _("owes {amount}").format(amount=f"{view.total:,.2f}")
+            + (f" · {flags}" if flags else "")
+            + f"\n{_('Next step')}: {step}"
+        )
+        self.query_one("#money", Static).update(self.money_text(view))
+        self.query_one("#people", Static).update(self.people_text(view))
+        table = self.query_one("#events", DataTable)
+        table.clear()
+        for entry in view.timeline:
+            table.add_row(
+                f"{entry.at:%m-%d %H:%M}",
+                _(entry.title),
+                entry.detail,
+                f"{entry.amount:,.2f}" if entry.amount is not None else "",
+                entry.staff_name or "",
+            )
+
+    def money_text(self, view: HouseholdView) -> str:
+        lines = [_("Arrears by fee type:")]
+        for fee in view.arrears:
+            periods = (
+                f"{fee.periods[0]}…{fee.periods[-1]}"
+                if len(fee.periods) > 1
+                else (fee.periods[0] if fee.periods else "")
+            )
+            lines.append(f"  {fit(fee_label(fee.fee_type), 14)}{fee.amount:>12,.2f}  {periods}")
+        lines.append(f"  {fit(_('Total'), 14)}{view.total:>12,.2f}")
+        if view.at_risk is not None:
+            risk = view.at_risk
+            lines.append(
+                _("Limitation: {fee} {period} expires on {date} ({days} days)").format(
+                    fee=fee_label(risk.fee_type), period=risk.period, date=risk.deadline,
+                    days=risk.days_left,
+                )
+            )  # fmt: skip
+        if view.time_barred:
+            lines.append(
+                _("Time-barred, not collectable: {amount}").format(
+                    amount=f"{view.time_barred:,.2f}"
+                )
+            )
+        if view.not_yet_due:
+            lines.append(
+                _("Billed, not yet due: {amount}").format(amount=f"{view.not_yet_due:,.2f}")
+            )
+        if view.pending_promise:
+            lines.append(_("Promised to pay by {date}").format(date=view.pending_promise))
+        return "\n".join(lines)
+
+    def people_text(self, view: HouseholdView) -> str:
+        lines = ["", _("People and phones:")]
+        for person in view.people:
+            numbers = [
+                (p.number if p.number == self.dialling else mask_phone(p.number))
+                + (f" ({_('wrong number')})" if p.wrong_number else "")
+                for p in person.phones
+            ]
+            role = person_role_labels().get(person.role, person.role)
+            lines.append(f"  {person.name} ({role}): {' / '.join(numbers) or '-'}")
+        return "\n".join(lines)
+
+    def action_dial(self) -> None:
+        """Show the number being dialled in full (the first working one, then the next)."""
+        if self.view is None:
+            return
+        working = [p.number for person in self.view.people for p in person.phones
+                   if not p.wrong_number]  # fmt: skip
+        if not working:
+            self.notify(_("No working phone number."), severity="warning")
+            return
+        index = (working.index(self.dialling) + 1) % len(working) if self.dialling in working else 0
+        self.dialling = working[index]
+        self.query_one("#people", Static).update(self.people_text(self.view))
+        self.notify(_("Dialling {number}").format(number=self.dialling))
+
+    def action_form(self, kind: str) -> None:
+        self.app.queue_screen.open_form(kind, self.item)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def refreshed(self) -> None:
+        """Something was saved for this household: load it again (the timeline grows)."""
+        self.load()
