@@ -180,3 +180,39 @@ async def test_household_panel_timeline_grows_after_an_outcome(demo_store: Store
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.queue_screen
+
+
+async def test_household_script_and_faq(demo_store: Store) -> None:
+    from textual.widgets import TabbedContent
+
+    from callqueue.app.household_screen import HouseholdScreen
+    from callqueue.i18n import current_language, set_language
+
+    before = current_language()
+    set_language("zh_CN")
+    try:
+        app = make_app(demo_store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app)
+            await pilot.pause()
+            item = app.queue_screen.query_one(QueueList).current
+            assert item is not None
+            await pilot.press("enter")
+            await settle(app)
+            await pilot.pause()
+            panel = app.screen
+            assert isinstance(panel, HouseholdScreen) and panel.view is not None
+            await pilot.press("3")
+            await pilot.pause()
+            assert panel.query_one(TabbedContent).active == "script-pane"
+            script = str(panel.query_one("#script", Static).render())
+            assert item.owner in script and "李娜" in script
+            assert f"{panel.view.total:,.2f}" in script
+            await pilot.press("4")
+            await pilot.press(*"电费")
+            await settle(app)
+            await pilot.pause()
+            answers = str(panel.query_one("#faq", Static).render())
+            assert "电费" in answers and "停电" not in answers
+    finally:
+        set_language(before)

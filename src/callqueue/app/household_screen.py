@@ -6,20 +6,23 @@ Opened from the queue with Enter. The view is loaded in a worker as plain data
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from callqueue.app.keys import bind_keys
 from callqueue.app.queue_list import fit
+from callqueue.faq import FaqItem, search_faq
 from callqueue.household_view import HouseholdView, load_household_view
-from callqueue.i18n import _, action_text, fee_label, stage_label
+from callqueue.i18n import _, action_text, current_language, fee_label, stage_label
 from callqueue.privacy import mask_phone
 from callqueue.queue.build import Item
+from callqueue.scripts import SCRIPT_TITLES, load_script, render_script, script_kind_for
 
 
 def flag_labels() -> dict[str, str]:
@@ -42,8 +45,16 @@ def person_role_labels() -> dict[str, str]:
 
 
 class ViewLoaded(Message):
-    def __init__(self, view: HouseholdView) -> None:
+    def __init__(self, view: HouseholdView, script_title: str, script: str) -> None:
         self.view = view
+        self.script_title = script_title
+        self.script = script
+        super().__init__()
+
+
+class FaqFound(Message):
+    def __init__(self, items: list[FaqItem]) -> None:
+        self.items = items
         super().__init__()
 
 
@@ -61,6 +72,10 @@ class HouseholdScreen(Screen[None]):
         bind_keys(
             self,
             [
+                ("1", "tab('arrears')", _("Arrears")),
+                ("2", "tab('timeline')", _("Timeline")),
+                ("3", "tab('script-pane')", _("Script")),
+                ("4", "tab('faq-pane')", _("FAQ")),
                 ("d", "dial", _("Dial")),
                 ("o", "form('outcome')", _("Outcome")),
                 ("p", "form('promise')", _("Promise")),
@@ -81,22 +96,52 @@ class HouseholdScreen(Screen[None]):
                 yield Static("", id="people")
             with TabPane(_("Timeline"), id="timeline"):
                 yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Script"), id="script-pane"), VerticalScroll():
+                yield Static("", id="script")
+            with TabPane(_("FAQ"), id="faq-pane"):
+                yield Input(placeholder=_("Search the prepared answers"), id="faq-search")
+                with VerticalScroll():
+                    yield Static("", id="faq")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#events", DataTable)
         table.add_columns(_("When"), _("What"), _("Detail"), _("Amount"), _("By"))
         self.load()
+        self.search_faq("")
 
     @work(thread=True, exclusive=True, group="household", exit_on_error=False)
     def load(self) -> None:
+        """The household, and the script for its stage filled in with its name and amounts."""
         workspace = self.app.workspace  # type: ignore[attr-defined]
-        now = workspace.clock()
+        now, lang = workspace.clock(), current_language()
         with workspace.store.session() as session:
             view = load_household_view(
                 session, self.item.household_id, day=now.date(), policy=workspace.policy
             )
-        self.post_message(ViewLoaded(view))
+            kind = script_kind_for(view)
+            wording = load_script(session, kind, lang)
+        collector = workspace.staff_name or workspace.staff_code or ""
+        script = render_script(kind, view, collector=collector, lang=lang, text=wording)
+        self.post_message(ViewLoaded(view, SCRIPT_TITLES[kind][lang], script))
+
+    @work(thread=True, exclusive=True, group="faq", exit_on_error=False)
+    def search_faq(self, text: str) -> None:
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        with workspace.store.session() as session:
+            items = search_faq(session, text, language=current_language(), limit=20)
+        self.post_message(FaqFound(items))
+
+    @on(Input.Changed, "#faq-search")
+    def faq_typed(self, event: Input.Changed) -> None:
+        self.search_faq(event.value)
+
+    @on(FaqFound)
+    def show_faq(self, message: FaqFound) -> None:
+        text = "\n\n".join(
+            f"[b]{escape(item.question)}[/b]\n{escape(item.answer)}" for item in message.items
+        )
+        self.query_one("#faq", Static).update(text or _("No prepared answer matches."))
 
     @on(ViewLoaded)
     def show(self, message: ViewLoaded) -> None:
@@ -110,6 +155,9 @@ class HouseholdScreen(Screen[None]):
             + f"\n{_('Next step')}: {step}"
         )
         self.query_one("#money", Static).update(self.money_text(view))
+        self.query_one("#script", Static).update(
+            f"[b]{message.script_title}[/b]\n\n{message.script}"
+        )
         self.query_one("#people", Static).update(self.people_text(view))
         table = self.query_one("#events", DataTable)
         table.clear()
@@ -182,6 +230,11 @@ class HouseholdScreen(Screen[None]):
 
     def action_form(self, kind: str) -> None:
         self.app.queue_screen.open_form(kind, self.item)  # type: ignore[attr-defined]
+
+    def action_tab(self, pane: str) -> None:
+        self.query_one(TabbedContent).active = pane
+        if pane == "faq-pane":
+            self.query_one("#faq-search", Input).focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()
