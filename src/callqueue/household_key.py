@@ -37,3 +37,8 @@ def parse_key(text: str) -> HouseholdKey:
     if len(parts) == 2:
         return HouseholdKey(parts[0], "", parts[1])
     return HouseholdKey(parts[0], parts[1], parts[2])
+
+
+def building_order(code: str) -> tuple[int, str]:
+    """Buildings sort as people count them: 6, 7, 8, 9, 10 — not 10, 6, 7."""
+    return (int(code), "") if code.isdigit() else (10**9, code)

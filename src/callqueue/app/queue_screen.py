@@ -10,6 +10,7 @@ from textual.widgets import Footer, Input, Static
 
 from callqueue.app.keys import bind_keys
 from callqueue.app.queue_list import QueueList
+from callqueue.household_key import building_order
 from callqueue.i18n import (
     _,
     channel_label,
@@ -31,14 +32,10 @@ def scope_text(workspace: Workspace) -> str:
     where = (
         _("every building")
         if buildings is None
-        else _("buildings {codes}").format(codes=", ".join(sorted(buildings, key=_order)))
+        else _("buildings {codes}").format(codes=", ".join(sorted(buildings, key=building_order)))
     )
     name = workspace.staff_name or workspace.staff_code or ""
     return f"{name}: {where}" if name else where
-
-
-def _order(code: str) -> tuple[int, str]:
-    return (int(code), "") if code.isdigit() else (10**9, code)
 
 
 class QueueScreen(Screen[None]):

@@ -79,7 +79,7 @@ class _progress:
 
 
 def _print_import(report: ImportReport) -> None:
-    from callqueue.ledger.summary import building_order
+    from callqueue.household_key import building_order
 
     title = "Checked (dry run, nothing written)" if report.dry_run else "Imported"
     print(f"{title}: {report.file.name} ({report.encoding}, header on line {report.header_line})")

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, func, type_coerce
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
+from callqueue.household_key import building_order
 from callqueue.money import ZERO
 from callqueue.store.models import Building, ChargeLine, Household
 from callqueue.store.types import Money
@@ -86,8 +87,3 @@ def ledger_summary(session: Session, as_of: dt.date) -> LedgerSummary:
         arrears_by_building=dict(sorted(by_building.items(), key=lambda kv: building_order(kv[0]))),
         not_yet_due=not_yet_due or ZERO,
     )
-
-
-def building_order(code: str) -> tuple[int, str]:
-    """Buildings sort as people count them: 6, 7, 8, 9, 10 — not 10, 6, 7."""
-    return (int(code), "") if code.isdigit() else (10**9, code)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callqueue.household_key import building_order
 from callqueue.policy import Policy
 from callqueue.queue.actions import Channel
 from callqueue.queue.build import ALL_CHANNELS, Queue, build_queue
@@ -51,7 +52,7 @@ def scope_for_staff(session: Session, code: str) -> Scope:
     if role == Role.MANAGER:
         return Scope(None, f"{name} (manager): every building")
     codes = frozenset(session.execute(select(b.code).where(b.team_id == team_id)).scalars())
-    listed = ", ".join(sorted(codes, key=_building_order))
+    listed = ", ".join(sorted(codes, key=building_order))
     return Scope(codes, f"{name}: building{'s' if len(codes) > 1 else ''} {listed}")
 
 
@@ -66,10 +67,6 @@ def scope_for_building(session: Session, text: str) -> Scope:
     if session.execute(select(b.id).where(b.code == code)).first() is None:
         raise UnknownScope(f"no building {code}")
     return Scope(frozenset({code}), f"building {code}")
-
-
-def _building_order(code: str) -> tuple[int, str]:
-    return (int(code), "") if code.isdigit() else (10**9, code)
 
 
 class QueueBook:
