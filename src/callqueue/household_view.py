@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqueue.ledger.household import FLAG_FIELDS, UnknownHousehold
+from callqueue.household_key import parse_key
 from callqueue.ledger.values import FEE_TYPE_LABELS_EN, FEE_TYPES
 from callqueue.limitation import LimitationState, deadline, state_on
 from callqueue.money import ZERO, format_yuan, from_fen
@@ -52,6 +52,7 @@ from callqueue.store.models import (
 )
 
 __all__ = [
+    "FLAG_FIELDS",
     "NEW_OWNER_DAYS",
     "TIMELINE_KINDS",
     "AllocationView",
@@ -63,6 +64,7 @@ __all__ = [
     "PhoneView",
     "TimelineEntry",
     "UnknownHousehold",
+    "household_id_for_key",
     "load_household_view",
 ]
 
@@ -72,6 +74,23 @@ TIMELINE_KINDS = ("contact", "letter", "promise", "payment", "complaint", "compl
 
 
 # --- the view -----------------------------------------------------------------------------
+
+
+FLAG_FIELDS = ("chronic_defaulter", "difficult", "elderly", "no_phone", "do_not_call")
+
+
+class UnknownHousehold(LookupError):
+    """No household has that key (or id)."""
+
+
+def household_id_for_key(session: Session, key_text: str) -> int:
+    """The id of the household a user names by key (`6-2-1203`); ValueError if malformed."""
+    key = str(parse_key(key_text))
+    h = table_of(Household).c
+    found = session.execute(select(h.id).where(h.key == key)).scalar()
+    if found is None:
+        raise UnknownHousehold(f"no household {key}")
+    return int(found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,7 @@ from sqlalchemy import Date, bindparam, event, text
 
 from callqueue.demo import fill_demo
 from callqueue.faq import search_faq
-from callqueue.household_view import HouseholdView, load_household_view
-from callqueue.ledger.household import UnknownHousehold
+from callqueue.household_view import HouseholdView, UnknownHousehold, load_household_view
 from callqueue.limitation import LimitationState
 from callqueue.money import from_fen
 from callqueue.policy import DEFAULT_POLICY

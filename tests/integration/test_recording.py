@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, col, select
 
 from callqueue.cli import main
-from callqueue.ledger.household import load_household
+from callqueue.household_view import household_id_for_key
 from callqueue.ledger.importer import import_ledger
 from callqueue.policy import DEFAULT_POLICY
 from callqueue.recording import save as save_module
@@ -28,6 +28,7 @@ from callqueue.recording.entries import (
 )
 from callqueue.recording.save import (
     AllocatedCharge,
+    household_outstanding,
     preview_allocation,
     record_complaint,
     record_complaint_progress,
@@ -113,7 +114,7 @@ def grew(before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]:
 
 def arrears(store: Store, key: str) -> Decimal:
     with store.session() as s:
-        return load_household(s, key).arrears
+        return household_outstanding(s, household_id_for_key(s, key))
 
 
 def fields(error: pytest.ExceptionInfo[EntryInvalid]) -> list[str]:

@@ -9,7 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from callqueue.cli.common import Commands, UserError, console, fee_label, open_store_for
+from callqueue.cli.common import (
+    Commands,
+    UserError,
+    add_policy_option,
+    console,
+    fee_label,
+    open_store_for,
+    policy_for,
+)
 
 if TYPE_CHECKING:
     from callqueue.ledger.importer import ImportReport
@@ -24,6 +32,7 @@ def register(commands: Commands) -> None:
     house = commands.add("household", cmd_household, "show one household by key, e.g. 6-2-1203")
     house.add_argument("key", help="building-unit-room (6-2-1203) or building-room (8-1501)")
     house.add_argument("--show-phones", action="store_true", help="do not mask phone numbers")
+    add_policy_option(house)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -141,32 +150,45 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_household(args: argparse.Namespace) -> int:
-    from callqueue.ledger.household import UnknownHousehold, load_household
-    from callqueue.privacy import mask_phone
+    """One household as the app's panel sees it on `--at`: people, charges, limitation."""
+    from callqueue.household_view import (
+        UnknownHousehold,
+        household_id_for_key,
+        load_household_view,
+    )
 
+    policy = policy_for(args)
     store = open_store_for(args)
     try:
         with store.session() as session:
-            info = load_household(session, args.key)
+            household_id = household_id_for_key(session, args.key)
+            view = load_household_view(session, household_id, day=args.moment.date(), policy=policy)
     except (ValueError, UnknownHousehold) as error:
         raise UserError(str(error)) from None
     finally:
         store.close()
-    area = f"{info.area} m²" if info.area is not None else "area unknown"
-    floor = f"floor {info.floor}" if info.floor is not None else "floor unknown"
-    print(f"Household {info.key}  ({floor}, {area})")
-    if info.flags:
-        print(f"  flags: {', '.join(info.flags)}")
-    for person in info.people:
-        phones = [p if args.show_phones else mask_phone(p) for p in person.phones]
-        primary = ", primary" if person.is_primary else ""
+    area = f"{view.area} m²" if view.area is not None else "area unknown"
+    floor = f"floor {view.floor}" if view.floor is not None else "floor unknown"
+    print(f"Household {view.key}  ({floor}, {area})")
+    if view.flags:
+        print(f"  flags: {', '.join(view.flags)}")
+    for person in view.people:
+        phones = [p.number if args.show_phones else p.masked for p in person.phones]
+        primary = ", primary" if person.primary else ""
         print(f"  {person.name} ({person.role}{primary}): {' / '.join(phones) or 'no phone'}")
     print("  charges:")
-    for charge in info.charges:
+    for charge in view.charges:
         state = "paid" if charge.outstanding == 0 else f"owes {charge.outstanding:,.2f}"
+        if charge.limitation is not None and charge.outstanding:
+            state += f", enforceable until {charge.deadline} ({charge.limitation.value})"
         print(
             f"    {charge.period}  {fee_label(charge.fee_type):<22} due {charge.due_date}  "
             f"{charge.amount_due:>10,.2f}  {state}"
         )
-    print(f"  arrears: {info.arrears:,.2f}")
+    print(f"  arrears: {view.total:,.2f}")
+    if view.time_barred:
+        print(f"  time-barred, not collectable: {view.time_barred:,.2f}")
+    if view.not_yet_due:
+        print(f"  billed, not yet due: {view.not_yet_due:,.2f}")
+    print(f"  next step: {view.next_step}")
     return 0
