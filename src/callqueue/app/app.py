@@ -93,13 +93,16 @@ class CallqueueApp(App[None]):
         except Exception as error:
             self.post_message(WorkFailed(self._failure(error)))
 
-    @work(thread=True, group="save", exit_on_error=False)
     def save_entry(self, entry: Entry, form: EntryForm) -> None:
-        """Save in one transaction; tell the form; move the queue on to the next item."""
+        """Save `entry` off the UI thread; the queue then moves on to the item after it."""
+        self._save(entry, form, self.queue_screen.following_id(entry.household_key))
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def _save(self, entry: Entry, form: EntryForm, following: int | None) -> None:
+        """Save in one transaction; tell the form; post the updated queue."""
         from callqueue.recording.entries import EntryInvalid
 
         saver = SAVERS[type(entry)]
-        following = self.queue_screen.following_id(entry.household_key)
         try:
             recorded = saver(
                 self.store, entry, now=self.workspace.clock(), policy=self.workspace.policy
