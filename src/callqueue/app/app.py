@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -20,6 +21,8 @@ from callqueue.queue.actions import Channel
 from callqueue.queue.build import ALL_CHANNELS
 from callqueue.recording.entries import (
     ComplaintEntry,
+    ComplaintProgressEntry,
+    LetterEntry,
     OutcomeEntry,
     PaymentEntry,
     Problem,
@@ -27,6 +30,8 @@ from callqueue.recording.entries import (
 )
 from callqueue.recording.save import (
     record_complaint,
+    record_complaint_progress,
+    record_letter,
     record_outcome,
     record_payment,
     record_promise,
@@ -34,11 +39,22 @@ from callqueue.recording.save import (
 from callqueue.store.database import Store
 from callqueue.workspace import Workspace, list_staff
 
+
+def crash_message(log: Path | None) -> str:
+    return _(
+        "callqueue stopped after an unexpected error. Everything saved before it is kept; "
+        "a form that was still open was not saved. Start callqueue again to go on. "
+        "Details are in {log}: if it happens again, send that file to your team leader."
+    ).format(log=log or "-")
+
+
 SAVERS: dict[type, Any] = {
     OutcomeEntry: record_outcome,
     PromiseEntry: record_promise,
     PaymentEntry: record_payment,
     ComplaintEntry: record_complaint,
+    ComplaintProgressEntry: record_complaint_progress,
+    LetterEntry: record_letter,
 }
 
 
@@ -62,6 +78,25 @@ class CallqueueApp(App[None]):
         self.workspace = Workspace(store, policy, staff_code=staff_code, clock=clock)
         self.queue_screen = QueueScreen()
 
+    # -- an error nobody caught: the log gets the traceback, the collector a sentence -----------
+
+    crash_log: Path | None = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        if self.crash_log is None:
+            from callqueue.crash import record_crash
+
+            self.crash_log = record_crash(error)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Close with what to do instead of Textual's traceback (which is in the log)."""
+        from rich.text import Text
+
+        self.bell()
+        self._exit_renderables.append(Text(crash_message(self.crash_log)))
+        self._close_messages_no_wait()
+
     def on_mount(self) -> None:
         self.push_screen(self.queue_screen)
         if self.workspace.staff_code:
@@ -78,10 +113,15 @@ class CallqueueApp(App[None]):
         except Exception as error:  # the user gets a sentence, the log the details
             self.post_message(WorkFailed(self._failure(error)))
 
+    staff_role = ""  # of whoever is signed in: leaders may change the prepared words
+
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def load_queue(self) -> None:
         try:
-            self.post_message(QueueReady(self.workspace.load()))
+            queue = self.workspace.load()
+            code = self.workspace.staff_code
+            self.staff_role = next((m.role for m in list_staff(self.store) if m.code == code), "")
+            self.post_message(QueueReady(queue))
         except Exception as error:
             self.post_message(WorkFailed(self._failure(error)))
 
@@ -95,7 +135,7 @@ class CallqueueApp(App[None]):
 
     def save_entry(self, entry: Entry, form: EntryForm) -> None:
         """Save `entry` off the UI thread; the queue then moves on to the item after it."""
-        self._save(entry, form, self.queue_screen.following_id(entry.household_key))
+        self._save(entry, form, self.queue_screen.following_id(form.item.key))
 
     @work(thread=True, group="save", exit_on_error=False)
     def _save(self, entry: Entry, form: EntryForm, following: int | None) -> None:

@@ -9,20 +9,23 @@ above the arrears, an unknown handler) also lands back in the form, next to the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from callqueue.app.keys import bind_keys
 from callqueue.i18n import (
     _,
     channel_label,
     complaint_category_label,
+    complaint_status_label,
+    fee_label,
+    letter_kind_label,
     outcome_label,
     payment_channel_label,
 )
@@ -30,23 +33,45 @@ from callqueue.policy import Policy
 from callqueue.queue.build import Item
 from callqueue.recording.entries import (
     OUTCOMES_BY_CHANNEL,
+    PROGRESS_STATUSES,
     PROMISE_METHODS,
     ComplaintEntry,
+    ComplaintProgressEntry,
+    LetterEntry,
     OutcomeEntry,
     PaymentEntry,
     Problem,
     PromiseEntry,
     TextFields,
+    default_demand_deadline,
     default_promise_date,
     validate_complaint,
+    validate_letter,
     validate_outcome,
     validate_payment,
+    validate_progress,
     validate_promise,
 )
-from callqueue.recording.save import Recorded
-from callqueue.store.models import ComplaintCategory, ContactChannel, ContactOutcome, PaymentChannel
+from callqueue.recording.save import AllocatedCharge, Recorded
+from callqueue.store.models import (
+    ComplaintCategory,
+    ContactChannel,
+    ContactOutcome,
+    LetterKind,
+    PaymentChannel,
+)
 
-Entry = OutcomeEntry | PromiseEntry | PaymentEntry | ComplaintEntry
+if TYPE_CHECKING:
+    from callqueue.household_view import ComplaintView
+
+Entry = (
+    OutcomeEntry
+    | PromiseEntry
+    | PaymentEntry
+    | ComplaintEntry
+    | ComplaintProgressEntry
+    | LetterEntry
+)
 
 
 class Saved(Message):
@@ -61,38 +86,41 @@ class Refused(Message):
         super().__init__()
 
 
-class EntryForm(ModalScreen[Recorded | None]):
-    """A form for one entry. Subclasses lay out fields and build the entry."""
+class FormScreen(ModalScreen[Any]):
+    """A modal form: labelled fields, each with its problems under it, Save and Cancel.
+
+    Subclasses lay out `body()` and say what Save does in `submit()`; whatever is refused
+    comes back as `Refused` and shows next to its field, with everything typed kept.
+    """
 
     DEFAULT_CSS = """
-    EntryForm { align: center middle; }
-    EntryForm > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 100%;
+    FormScreen { align: center middle; }
+    FormScreen > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1; }
-    EntryForm .title { text-style: bold; }
-    EntryForm .problem { color: $error; height: auto; }
-    EntryForm .problem.-empty { display: none; }
-    EntryForm Input, EntryForm Select { margin: 0 0 1 0; background: $boost; }
-    EntryForm Label { color: $text-muted; }
-    EntryForm .title { color: $text; margin-bottom: 1; }
-    EntryForm Horizontal { height: auto; }
-    EntryForm Button { margin: 0 1 0 0; }
+    FormScreen .problem { color: $error; height: auto; }
+    FormScreen .problem.-empty { display: none; }
+    FormScreen Input, FormScreen Select { margin: 0 0 1 0; background: $boost; }
+    FormScreen TextArea { height: 8; margin: 0 0 1 0; }
+    FormScreen Label { color: $text-muted; }
+    FormScreen .title { color: $text; text-style: bold; margin-bottom: 1; }
+    FormScreen Horizontal { height: auto; }
+    FormScreen Button { margin: 0 1 0 0; }
     """
     fields: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        bind_keys(self, [("ctrl+s", "save", _("Save")), ("escape", "cancel", _("Cancel"))])
 
     def heading(self) -> str:
         raise NotImplementedError
 
-    def __init__(self, item: Item, *, staff_code: str, now: dt.datetime, policy: Policy) -> None:
-        super().__init__()
-        bind_keys(self, [("ctrl+s", "save", _("Save")), ("escape", "cancel", _("Cancel"))])
-        self.item = item
-        self.staff_code = staff_code
-        self.now = now
-        self.policy = policy
+    def title_text(self) -> str:
+        return self.heading()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Label(f"{self.heading()} · {self.item.key} {self.item.owner}", classes="title")
+            yield Label(self.title_text(), classes="title")
             yield from self.body()
             yield Static("", id="problem-general", classes="problem -empty")
             with Horizontal():
@@ -108,7 +136,8 @@ class EntryForm(ModalScreen[Recorded | None]):
         Widgets are compact (one line each), so a form fits an 80×24 terminal.
         """
         widget.id = f"field-{name}"
-        widget.compact = True
+        if not isinstance(widget, TextArea):
+            widget.compact = True
         yield Label(label)
         yield widget
         yield Static("", id=f"problem-{name}", classes="problem -empty")
@@ -117,10 +146,9 @@ class EntryForm(ModalScreen[Recorded | None]):
         widget = self.query_one(f"#field-{name}")
         if isinstance(widget, Select):
             return None if widget.is_blank() else widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
         return widget.value  # type: ignore[attr-defined]
-
-    def build(self) -> tuple[Entry | None, list[Problem]]:
-        raise NotImplementedError
 
     def show_problems(self, problems: list[Problem]) -> None:
         by_field: dict[str, list[str]] = {}
@@ -138,20 +166,53 @@ class EntryForm(ModalScreen[Recorded | None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        entry, problems = self.build()
-        self.show_problems(problems)
-        if entry is not None and not problems:
-            self.app.save_entry(entry, self)  # type: ignore[attr-defined]
+        self.submit()
+
+    def submit(self) -> None:
+        raise NotImplementedError
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def on_saved(self, message: Saved) -> None:
-        self.dismiss(message.recorded)
-
     def on_refused(self, message: Refused) -> None:
         self.show_problems(message.problems)
+
+
+class EntryForm(FormScreen):
+    """A form for one entry about a household. Subclasses lay out fields and build the entry."""
+
+    def __init__(
+        self,
+        item: Item,
+        *,
+        staff_code: str,
+        now: dt.datetime,
+        policy: Policy,
+        channel: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.item = item
+        self.staff_code = staff_code
+        self.now = now
+        self.policy = policy
+        # Where the collector is talking to the owner: on the phone, or at the door.
+        self.channel = channel or ("visit" if item.channel.value == "visit" else "call")
+
+    def title_text(self) -> str:
+        return f"{self.heading()} · {self.item.key} {self.item.owner}"
+
+    def build(self) -> tuple[Entry | None, list[Problem]]:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        entry, problems = self.build()
+        self.show_problems(problems)
+        if entry is not None and not problems:
+            self.app.save_entry(entry, self)  # type: ignore[attr-defined]
+
+    def on_saved(self, message: Saved) -> None:
+        self.dismiss(message.recorded)
 
 
 def _options(values: Any, label: Any) -> list[tuple[str, str]]:
@@ -167,7 +228,7 @@ class OutcomeForm(EntryForm):
     fields = ("channel", "outcome", "phone_number", "note", "callback_at")
 
     def body(self) -> ComposeResult:
-        channel = "visit" if self.item.channel.value == "visit" else "call"
+        channel = self.channel
         yield from self.field(
             "channel",
             _("Channel"),
@@ -267,6 +328,7 @@ class PromiseForm(EntryForm):
             instalment=bool(self.value("instalment")),
             reason=self.value("reason") or None,
             note=self.value("note") or "",
+            channel=self.channel,
         )
         return entry, text.problems + validate_promise(
             entry, now=self.now, policy=self.policy, outstanding=self.item.total
@@ -293,6 +355,45 @@ class PaymentForm(EntryForm):
             "periods", _("Periods to settle (e.g. 2026-08,2026-09; empty: oldest first)"), Input()
         )
         yield from self.field("note", _("Note"), Input())
+        yield Static("", id="preview")
+
+    def on_mount(self) -> None:
+        self.amounts_changed()
+
+    @on(Input.Changed, "#field-amount, #field-periods")
+    def amounts_changed(self) -> None:
+        self.preview(self.value("amount"), self.value("periods"))
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def preview(self, amount_text: str, periods_text: str) -> None:
+        """Which charges the amount would settle, worked out off the UI thread as it is typed."""
+        from callqueue.recording.entries import EntryInvalid
+        from callqueue.recording.save import preview_allocation
+
+        text = TextFields(now=self.now)
+        amount = text.amount("amount", amount_text)
+        periods = text.periods("periods", periods_text)
+        if amount is None or text.problems:
+            self.app.call_from_thread(self.show_preview, "")
+            return
+        entry = PaymentEntry(
+            household_key=self.item.key,
+            staff_code=self.staff_code,
+            at=self.now,
+            amount=amount,
+            channel=PaymentChannel.BANK_TRANSFER.value,  # the channel does not change the split
+            receipt_no=None,
+            periods=periods,
+        )
+        try:
+            with self.app.store.session() as session:  # type: ignore[attr-defined]
+                shown = preview_lines(preview_allocation(session, entry))
+        except EntryInvalid as refused:
+            shown = "\n".join(problem.message for problem in refused.problems)
+        self.app.call_from_thread(self.show_preview, shown)
+
+    def show_preview(self, text: str) -> None:
+        self.query_one("#preview", Static).update(text)
 
     def build(self) -> tuple[Entry | None, list[Problem]]:
         text = TextFields(now=self.now)
@@ -364,3 +465,133 @@ class ComplaintForm(EntryForm):
             pauses_collection=bool(self.value("pauses_collection")),
         )
         return entry, text.problems + validate_complaint(entry, now=self.now)
+
+
+class LetterForm(EntryForm):
+    """A reminder, written demand, collection letter or lawyer's letter, sent or delivered."""
+
+    AUTO_FOCUS = "#field-kind"
+
+    def heading(self) -> str:
+        return _("Record a letter")
+
+    fields = ("kind", "delivered", "proof", "deadline", "note")
+
+    def body(self) -> ComposeResult:
+        suggested = {
+            "limitation_demand": LetterKind.WRITTEN_DEMAND,
+            "written_demand": LetterKind.WRITTEN_DEMAND,
+            "collection_letter": LetterKind.COLLECTION_LETTER,
+            "lawyer_letter": LetterKind.LAWYER_LETTER,
+            "reminder": LetterKind.REMINDER,
+        }.get(self.item.action.value, LetterKind.WRITTEN_DEMAND)
+        yield from self.field(
+            "kind",
+            _("Kind of letter"),
+            Select(
+                _options(list(LetterKind), letter_kind_label), value=suggested, allow_blank=False
+            ),
+        )
+        yield from self.field(
+            "delivered",
+            _("Delivery"),
+            Checkbox(_("delivered, with proof (signed receipt, EMS, photo)"), value=True),
+        )
+        yield from self.field("proof", _("Proof of delivery (e.g. EMS number, signed by)"), Input())
+        yield from self.field(
+            "deadline",
+            _("Pay by (date)"),
+            Input(value=default_demand_deadline(self.now, self.policy).isoformat()),
+        )
+        yield from self.field("note", _("Note"), Input())
+
+    def build(self) -> tuple[Entry | None, list[Problem]]:
+        text = TextFields(now=self.now)
+        deadline = text.date("deadline", self.value("deadline"))
+        kind = self.value("kind")
+        entry = LetterEntry(
+            household_key=self.item.key,
+            staff_code=self.staff_code,
+            at=self.now,
+            kind=kind,
+            delivered=bool(self.value("delivered")),
+            proof=self.value("proof") or None,
+            deadline=deadline,
+            note=self.value("note") or "",
+        )
+        return entry, text.problems + validate_letter(entry, now=self.now, policy=self.policy)
+
+
+class ComplaintProgressForm(EntryForm):
+    """Progress on one of the household's open complaints, until the owner is told and it closes."""
+
+    AUTO_FOCUS = "#field-complaint_id"
+
+    def heading(self) -> str:
+        return _("Complaint progress")
+
+    fields = ("complaint_id", "status", "note")
+
+    def __init__(
+        self,
+        item: Item,
+        complaints: tuple[ComplaintView, ...],
+        *,
+        staff_code: str,
+        now: dt.datetime,
+        policy: Policy,
+    ) -> None:
+        super().__init__(item, staff_code=staff_code, now=now, policy=policy)
+        self.complaints = complaints
+
+    def body(self) -> ComposeResult:
+        options = [
+            (
+                f"#{c.id} {c.opened_at:%m-%d} {complaint_category_label(c.category)} · "
+                f"{complaint_status_label(c.status)} · {c.description[:30]}",
+                str(c.id),
+            )
+            for c in self.complaints
+        ]
+        first = options[0][1] if options else Select.NULL
+        yield from self.field(
+            "complaint_id", _("Complaint"), Select(options, value=first, prompt=_("choose"))
+        )
+        yield from self.field(
+            "status",
+            _("Now"),
+            Select(_options(PROGRESS_STATUSES, complaint_status_label), prompt=_("choose")),
+        )
+        yield from self.field(
+            "note", _("What was done (closing: what the owner was told)"), Input()
+        )
+
+    def build(self) -> tuple[Entry | None, list[Problem]]:
+        text = TextFields(now=self.now)
+        chosen, status = self.value("complaint_id"), self.value("status")
+        text.require("complaint_id", chosen, _("choose a complaint"))
+        text.require("status", status, _("choose how far it has come"))
+        if chosen is None or status is None:
+            return None, text.problems
+        entry = ComplaintProgressEntry(
+            complaint_id=int(chosen),
+            staff_code=self.staff_code,
+            at=self.now,
+            status=status,
+            note=self.value("note") or "",
+            household_key=self.item.key,
+        )
+        return entry, text.problems + validate_progress(entry, now=self.now)
+
+
+def preview_lines(parts: list[AllocatedCharge]) -> str:
+    """What a payment would settle, one charge a line: period, fee, amount, still owed."""
+    lines = [_("This payment settles:")]
+    for part in parts:
+        left = (
+            _("settled")
+            if not part.left
+            else _("{amount} still owed").format(amount=f"{part.left:,.2f}")
+        )
+        lines.append(f"  {part.period} {fee_label(part.fee_type)} {part.amount:>10,.2f}  ({left})")
+    return "\n".join(lines)

@@ -7,13 +7,22 @@ Opened from the queue with Enter. The view is loaded in a worker as plain data
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Input,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 
 from callqueue.app.keys import bind_keys
 from callqueue.app.queue_list import fit
@@ -45,10 +54,11 @@ def person_role_labels() -> dict[str, str]:
 
 
 class ViewLoaded(Message):
-    def __init__(self, view: HouseholdView, script_title: str, script: str) -> None:
+    def __init__(self, view: HouseholdView, script_kind: str, wording: str, script: str) -> None:
         self.view = view
-        self.script_title = script_title
-        self.script = script
+        self.script_kind = script_kind
+        self.wording = wording  # the script as worded, placeholders and all
+        self.script = script  # filled in for this household
         super().__init__()
 
 
@@ -65,6 +75,8 @@ class HouseholdScreen(Screen[None]):
     HouseholdScreen TabbedContent { height: 1fr; }
     HouseholdScreen TabPane { padding: 0 1; height: 1fr; }
     HouseholdScreen DataTable { height: 1fr; }
+    HouseholdScreen #faq-list { height: 7; border: none; }
+    HouseholdScreen #faq-search { margin: 0; }
     """
 
     def __init__(self, item: Item) -> None:
@@ -81,12 +93,19 @@ class HouseholdScreen(Screen[None]):
                 ("p", "form('promise')", _("Promise")),
                 ("y", "form('payment')", _("Payment")),
                 ("x", "form('complaint')", _("Complaint")),
+                ("l", "form('letter')", _("Letter")),
+                ("g", "progress", _("Complaint progress")),
+                ("e", "edit", _("Edit")),
+                ("n", "new_answer", _("New answer")),
                 ("escape", "back", _("Back")),
             ],
         )
         self.item = item
         self.view: HouseholdView | None = None
         self.dialling: str | None = None
+        self.script_kind = ""
+        self.wording = ""
+        self.answers: list[FaqItem] = []
 
     def compose(self) -> ComposeResult:
         yield Static(f"{self.item.key} {self.item.owner} · {_('Loading…')}", id="head")
@@ -99,7 +118,10 @@ class HouseholdScreen(Screen[None]):
             with TabPane(_("Script"), id="script-pane"), VerticalScroll():
                 yield Static("", id="script")
             with TabPane(_("FAQ"), id="faq-pane"):
-                yield Input(placeholder=_("Search the prepared answers"), id="faq-search")
+                yield Input(
+                    placeholder=_("Search the prepared answers"), id="faq-search", compact=True
+                )
+                yield OptionList(id="faq-list")
                 with VerticalScroll():
                     yield Static("", id="faq")
         yield Footer()
@@ -123,7 +145,7 @@ class HouseholdScreen(Screen[None]):
             wording = load_script(session, kind, lang)
         collector = workspace.staff_name or workspace.staff_code or ""
         script = render_script(kind, view, collector=collector, lang=lang, text=wording)
-        self.post_message(ViewLoaded(view, SCRIPT_TITLES[kind][lang], script))
+        self.post_message(ViewLoaded(view, kind, wording, script))
 
     @work(thread=True, exclusive=True, group="faq", exit_on_error=False)
     def search_faq(self, text: str) -> None:
@@ -138,10 +160,22 @@ class HouseholdScreen(Screen[None]):
 
     @on(FaqFound)
     def show_faq(self, message: FaqFound) -> None:
-        text = "\n\n".join(
-            f"[b]{escape(item.question)}[/b]\n{escape(item.answer)}" for item in message.items
-        )
-        self.query_one("#faq", Static).update(text or _("No prepared answer matches."))
+        self.answers = message.items
+        listing = self.query_one("#faq-list", OptionList)
+        listing.clear_options()
+        listing.add_options([Text(item.question) for item in message.items])
+        listing.highlighted = 0 if message.items else None
+        if not message.items:
+            self.query_one("#faq", Static).update(_("No prepared answer matches."))
+
+    @on(OptionList.OptionHighlighted, "#faq-list")
+    def show_answer(self, event: OptionList.OptionHighlighted) -> None:
+        item = self.answers[event.option_index]
+        self.query_one("#faq", Static).update(Text(item.answer))
+
+    @on(Input.Submitted, "#faq-search")
+    def to_answers(self) -> None:
+        self.query_one("#faq-list", OptionList).focus()
 
     @on(ViewLoaded)
     def show(self, message: ViewLoaded) -> None:
@@ -155,8 +189,10 @@ class HouseholdScreen(Screen[None]):
             + f"\n{_('Next step')}: {step}"
         )
         self.query_one("#money", Static).update(self.money_text(view))
+        self.script_kind, self.wording = message.script_kind, message.wording
+        title = SCRIPT_TITLES[message.script_kind][current_language()]
         self.query_one("#script", Static).update(
-            f"[b]{message.script_title}[/b]\n\n{message.script}"
+            f"[b]{escape(title)}[/b]\n\n{escape(message.script)}"
         )
         self.query_one("#people", Static).update(self.people_text(view))
         table = self.query_one("#events", DataTable)
@@ -230,6 +266,67 @@ class HouseholdScreen(Screen[None]):
 
     def action_form(self, kind: str) -> None:
         self.app.queue_screen.open_form(kind, self.item)  # type: ignore[attr-defined]
+
+    def action_progress(self) -> None:
+        """Progress on one of the household's open complaints (until the owner is told)."""
+        from callqueue.app.forms import ComplaintProgressForm
+
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        if self.view is None or not workspace.staff_code:
+            return
+        if not self.view.open_complaints:
+            self.notify(_("This household has no open complaint."), severity="warning")
+            return
+        self.app.push_screen(
+            ComplaintProgressForm(
+                self.item, self.view.open_complaints, staff_code=workspace.staff_code,
+                now=workspace.clock(), policy=workspace.policy,
+            )
+        )  # fmt: skip
+
+    # -- prepared words: team leaders change the script and the FAQ in place -----------------
+
+    def leader(self) -> str | None:
+        """The signed-in leader's code, or None (with a word why) for anyone else."""
+        from callqueue.app.prepared_words import LEADERS
+
+        if getattr(self.app, "staff_role", "") in LEADERS:
+            return self.app.workspace.staff_code  # type: ignore[attr-defined, no-any-return]
+        self.notify(_("Only team leaders and managers change the prepared words."))
+        return None
+
+    def action_edit(self) -> None:
+        from callqueue.app.prepared_words import FaqForm, ScriptForm
+
+        pane = self.query_one(TabbedContent).active
+        if pane not in ("script-pane", "faq-pane") or (code := self.leader()) is None:
+            return
+        lang = current_language()
+        if pane == "script-pane" and self.script_kind:
+            form: ScriptForm | FaqForm = ScriptForm(
+                self.script_kind, language=lang, wording=self.wording, staff_code=code
+            )
+            self.app.push_screen(form, self.words_changed)
+        elif pane == "faq-pane":
+            highlighted = self.query_one("#faq-list", OptionList).highlighted
+            if highlighted is not None and self.answers:
+                item = self.answers[highlighted]
+                form = FaqForm(item, language=lang, staff_code=code)
+                self.app.push_screen(form, self.words_changed)
+
+    def action_new_answer(self) -> None:
+        from callqueue.app.prepared_words import FaqForm
+
+        if (code := self.leader()) is not None:
+            self.action_tab("faq-pane")
+            form = FaqForm(None, language=current_language(), staff_code=code)
+            self.app.push_screen(form, self.words_changed)
+
+    def words_changed(self, saved: bool | None) -> None:
+        if saved:
+            self.notify(_("Saved; every collector now sees the new wording."))
+            self.load()
+            self.search_faq(self.query_one("#faq-search", Input).value)
 
     def action_tab(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane

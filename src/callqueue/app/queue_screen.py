@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,15 +16,20 @@ from callqueue.app.queue_list import QueueList
 from callqueue.household_key import building_order
 from callqueue.i18n import (
     _,
+    action_text,
     channel_label,
     exclusion_label,
     reason_text,
     stage_label,
     window_text,
 )
-from callqueue.queue.actions import Channel
+from callqueue.queue.actions import Action, Channel
 from callqueue.queue.build import Item, Queue
+from callqueue.queue.filters import QueueFilter, actions_in, buildings_in
 from callqueue.workspace import Workspace
+
+if TYPE_CHECKING:
+    from callqueue.recording.save import Recorded
 
 CHANNEL_CYCLE = ("all", "call", "visit", "letter")
 
@@ -58,11 +66,16 @@ class QueueScreen(Screen[None]):
                 ("p", "form('promise')", _("Promise")),
                 ("y", "form('payment')", _("Payment")),
                 ("x", "form('complaint')", _("Complaint")),
+                ("l", "form('letter')", _("Letter")),
+                ("b", "pick_building", _("Building")),
+                ("a", "pick_action", _("Action")),
                 ("c", "channel", _("Channel")),
+                ("v", "visits", _("Visits")),
                 ("r", "reload", _("Reload")),
             ],
         )
         self.queue: Queue | None = None
+        self.filter = QueueFilter()
         self.shown: list[Item] = []
         self.channel_index = 0
         self.skipped: set[int] = set()
@@ -90,7 +103,8 @@ class QueueScreen(Screen[None]):
     def refresh_items(self, *, focus: int | None = None) -> None:
         assert self.queue is not None
         text = self.query_one("#search", Input).value
-        items = self.app.workspace.search(text) if text.strip() else self.queue.items  # type: ignore[attr-defined]
+        self.filter = self.filter.with_text(text)
+        items = self.filter.apply(self.queue.items) if self.filter.active else self.queue.items
         ordered = [i for i in items if i.household_id not in self.skipped]
         ordered += [i for i in items if i.household_id in self.skipped]
         ranks = {item.household_id: n for n, item in enumerate(self.queue.items, start=1)}
@@ -111,13 +125,14 @@ class QueueScreen(Screen[None]):
         channel = CHANNEL_CYCLE[self.channel_index]
         channel_name = _("all channels") if channel == "all" else channel_label(channel)
         counts = _("{shown} of {total} items").format(shown=len(self.shown), total=len(queue.items))
+        narrowed = self.filter_text()
         left = queue.exclusions_by_reason()
         left_text = ", ".join(
             f"{exclusion_label(code)} {count}" for code, count in left.most_common(3)
         )
         lines = [
             f"{scope_text(workspace)} · {queue.moment:%Y-%m-%d %H:%M} · {windows}",
-            f"{_('channel')}: {channel_name} · {counts}"
+            f"{_('channel')}: {channel_name}{narrowed} · {counts}"
             + (f" · {_('left out')}: {left_text}" if left_text else ""),
         ]
         waiting = queue.waiting_by_channel()
@@ -126,6 +141,15 @@ class QueueScreen(Screen[None]):
         if note:
             lines.append(note)
         self.query_one("#status", Static).update("\n".join(lines))
+
+    def filter_text(self) -> str:
+        """The building and action the list is narrowed to, as ' · building 6 · call'."""
+        parts = []
+        if self.filter.building is not None:
+            parts.append(_("building {code}").format(code=self.filter.building))
+        if self.filter.action is not None:
+            parts.append(action_text(self.filter.action))
+        return "".join(f" · {part}" for part in parts)
 
     def on_queue_list_highlighted(self, event: QueueList.Highlighted) -> None:
         item = event.item
@@ -185,18 +209,82 @@ class QueueScreen(Screen[None]):
         if item is not None:
             self.open_form(kind, item)
 
-    def open_form(self, kind: str, item: Item) -> None:
-        from callqueue.app.forms import ComplaintForm, OutcomeForm, PaymentForm, PromiseForm
+    def open_form(
+        self,
+        kind: str,
+        item: Item,
+        *,
+        channel: str | None = None,
+        done: Callable[[Recorded | None], None] | None = None,
+    ) -> None:
+        """Open the form `kind` for `item` (channel: 'visit' at the door, else from the item).
+
+        `done` gets what was recorded (None if the form was cancelled).
+        """
+        from callqueue.app import forms
 
         workspace = self.app.workspace  # type: ignore[attr-defined]
         if not workspace.staff_code:
             return
-        form = {"outcome": OutcomeForm, "promise": PromiseForm, "payment": PaymentForm,
-                "complaint": ComplaintForm}[kind]  # fmt: skip
+        form = {"outcome": forms.OutcomeForm, "promise": forms.PromiseForm,
+                "payment": forms.PaymentForm, "complaint": forms.ComplaintForm,
+                "letter": forms.LetterForm}[kind]  # fmt: skip
         self.app.push_screen(
             form(item, staff_code=workspace.staff_code, now=workspace.clock(),
-                 policy=workspace.policy)
+                 policy=workspace.policy, channel=channel),
+            done,
         )  # fmt: skip
+
+    def action_pick_building(self) -> None:
+        from callqueue.app.choice import ChoiceScreen
+
+        if self.queue is None:
+            return
+        options = [(_("every building ({count})").format(count=len(self.queue.items)), "*")]
+        options += [
+            (_("building {code} ({count})").format(code=code, count=count), code)
+            for code, count in buildings_in(self.queue.items)
+        ]
+        self.app.push_screen(
+            ChoiceScreen(_("Show which building?"), options, current=self.filter.building or "*"),
+            self.building_chosen,
+        )
+
+    def building_chosen(self, code: str | None) -> None:
+        if code is not None:
+            self.narrow(self.filter.with_building(None if code == "*" else code))
+
+    def action_pick_action(self) -> None:
+        from callqueue.app.choice import ChoiceScreen
+
+        if self.queue is None:
+            return
+        options = [(_("every action ({count})").format(count=len(self.queue.items)), "*")]
+        options += [
+            (f"{action_text(action)} ({count})", action.value)
+            for action, count in actions_in(self.queue.items)
+        ]
+        current = self.filter.action.value if self.filter.action else "*"
+        self.app.push_screen(
+            ChoiceScreen(_("Show which action?"), options, current=current), self.action_chosen
+        )
+
+    def action_chosen(self, code: str | None) -> None:
+        if code is not None:
+            self.narrow(self.filter.with_action(None if code == "*" else Action(code)))
+
+    def narrow(self, new: QueueFilter) -> None:
+        """Show the queue narrowed to `new` (the cursor stays on its household if it can)."""
+        self.filter = new
+        if self.queue is not None:
+            self.refresh_items()
+            self.update_status()
+
+    def action_visits(self) -> None:
+        from callqueue.app.visit_screen import VisitScreen
+
+        if self.queue is not None:
+            self.app.push_screen(VisitScreen(self.queue, building=self.filter.building))
 
     def action_channel(self) -> None:
         self.channel_index = (self.channel_index + 1) % len(CHANNEL_CYCLE)

@@ -27,6 +27,6 @@ def cmd_open(args: argparse.Namespace) -> int:
             store, policy, staff_code=args.staff, clock=(lambda: fixed) if fixed else now
         )
         app.run()
-        return 0
+        return 1 if app.crash_log else 0
     finally:
         store.close()
