@@ -104,6 +104,13 @@ class CallqueueApp(App[None]):
         else:
             self.fetch_staff()
 
+    def action_keys(self) -> None:
+        """Every key of the screen in a side panel (? again hides it)."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
     # -- workers: database work off the UI thread; results come back as messages --------------
 
     @work(thread=True, exclusive=True, group="staff", exit_on_error=False)

@@ -138,7 +138,7 @@ class FormScreen(ModalScreen[Any]):
         widget.id = f"field-{name}"
         if not isinstance(widget, TextArea):
             widget.compact = True
-        yield Label(label)
+        yield Label(label, id=f"label-{name}")
         yield widget
         yield Static("", id=f"problem-{name}", classes="problem -empty")
 
@@ -262,6 +262,15 @@ class OutcomeForm(EntryForm):
     def channel_changed(self, event: Select.Changed) -> None:
         outcome = self.query_one("#field-outcome", Select)
         outcome.set_options(self._outcomes(str(event.value)))
+        self.show_phone(event.value == "call")
+
+    def on_mount(self) -> None:
+        self.show_phone(self.channel == "call")
+
+    def show_phone(self, shown: bool) -> None:
+        """The number dialled matters on the phone only, not at the door."""
+        for widget in self.query("#field-phone_number, #label-phone_number"):
+            widget.display = shown
 
     def build(self) -> tuple[Entry | None, list[Problem]]:
         text = TextFields(now=self.now)

@@ -24,7 +24,7 @@ from textual.widgets import (
     TabPane,
 )
 
-from callqueue.app.keys import bind_keys
+from callqueue.app.keys import bind_keys, keys_help
 from callqueue.app.queue_list import fit
 from callqueue.faq import FaqItem, search_faq
 from callqueue.household_view import HouseholdView, load_household_view
@@ -84,6 +84,7 @@ class HouseholdScreen(Screen[None]):
         bind_keys(
             self,
             [
+                keys_help(),
                 ("1", "tab('arrears')", _("Arrears")),
                 ("2", "tab('timeline')", _("Timeline")),
                 ("3", "tab('script-pane')", _("Script")),
@@ -124,7 +125,7 @@ class HouseholdScreen(Screen[None]):
                 yield OptionList(id="faq-list")
                 with VerticalScroll():
                     yield Static("", id="faq")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#events", DataTable)

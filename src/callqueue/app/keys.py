@@ -17,3 +17,10 @@ KeySpec = tuple[str, str, str]  # keys, action, label (already translated)
 def bind_keys(node: DOMNode, keys: Iterable[KeySpec], *, show: bool = True) -> None:
     for spec_keys, action, label in keys:
         node._bindings.bind(spec_keys, action, label, show=show)
+
+
+def keys_help() -> KeySpec:
+    """`?` shows every key of the screen in a side panel; first in each footer."""
+    from callqueue.i18n import _
+
+    return ("question_mark", "app.keys", _("Keys"))

@@ -10,13 +10,13 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from callqueue.app.keys import bind_keys
 from callqueue.i18n import _, action_text
 from callqueue.queue.build import Item
 
@@ -54,15 +54,6 @@ def item_line(rank: int, item: Item, width: int) -> str:
 class QueueList(ScrollView, can_focus=True):
     """A cursor over the queue's items."""
 
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "Top", show=False),
-        Binding("end", "jump(-1)", "Bottom", show=False),
-        Binding("enter", "open", "Open", show=False),
-    ]
     DEFAULT_CSS = """
     QueueList { height: 1fr; overflow-x: hidden; }
     QueueList:focus { background-tint: $foreground 3%; }
@@ -82,6 +73,16 @@ class QueueList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        keys = [
+            ("up,k", "cursor(-1)", _("Up")),
+            ("down,j", "cursor(1)", _("Down")),
+            ("pageup", "page(-1)", _("Page up")),
+            ("pagedown", "page(1)", _("Page down")),
+            ("home", "jump(0)", _("Top")),
+            ("end", "jump(-1)", _("Bottom")),
+            ("enter", "open", _("Open the household")),
+        ]
+        bind_keys(self, keys, show=False)
         self.items: list[Item] = []
         self.ranks: dict[int, int] = {}
 

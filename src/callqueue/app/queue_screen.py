@@ -6,12 +6,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from callqueue.app.keys import bind_keys
+from callqueue.app.keys import bind_keys, keys_help
 from callqueue.app.queue_list import QueueList
 from callqueue.household_key import building_order
 from callqueue.i18n import (
@@ -47,7 +46,7 @@ def scope_text(workspace: Workspace) -> str:
 
 
 class QueueScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "clear_search", show=False)]
+    AUTO_FOCUS = "QueueList"
     DEFAULT_CSS = """
     QueueScreen #status { height: auto; padding: 0 1; background: $boost; }
     QueueScreen #search { margin: 0 1; }
@@ -59,6 +58,7 @@ class QueueScreen(Screen[None]):
         bind_keys(
             self,
             [
+                keys_help(),
                 ("slash", "search", _("Search")),
                 ("n", "next", _("Next")),
                 ("s", "skip", _("Skip")),
@@ -66,13 +66,20 @@ class QueueScreen(Screen[None]):
                 ("p", "form('promise')", _("Promise")),
                 ("y", "form('payment')", _("Payment")),
                 ("x", "form('complaint')", _("Complaint")),
-                ("l", "form('letter')", _("Letter")),
+                ("v", "visits", _("Visits")),
                 ("b", "pick_building", _("Building")),
                 ("a", "pick_action", _("Action")),
-                ("c", "channel", _("Channel")),
-                ("v", "visits", _("Visits")),
-                ("r", "reload", _("Reload")),
             ],
+        )
+        bind_keys(  # in the keys panel (?) and the palette, not in the footer
+            self,
+            [
+                ("l", "form('letter')", _("Letter")),
+                ("c", "channel", _("Channel")),
+                ("r", "reload", _("Reload")),
+                ("escape", "clear_search", _("Clear the search")),
+            ],
+            show=False,
         )
         self.queue: Queue | None = None
         self.filter = QueueFilter()
@@ -88,7 +95,7 @@ class QueueScreen(Screen[None]):
             )
             yield QueueList(id="items")
             yield Static("", id="why")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(QueueList).focus()

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from callqueue.app.keys import bind_keys
+from callqueue.app.keys import bind_keys, keys_help
 from callqueue.app.queue_list import fit
 from callqueue.i18n import _, action_text, window_text
 from callqueue.queue.actions import Channel
@@ -41,7 +41,7 @@ def stop_text(stop: Stop, done: str | None) -> str:
 class VisitScreen(Screen[None]):
     DEFAULT_CSS = """
     VisitScreen #round { height: auto; padding: 0 1; background: $boost; }
-    VisitScreen OptionList { height: 1fr; border: none; }
+    VisitScreen OptionList, VisitScreen OptionList:focus { height: 1fr; border: none; }
     """
 
     def __init__(self, queue: Queue, *, building: str | None = None) -> None:
@@ -49,18 +49,21 @@ class VisitScreen(Screen[None]):
         bind_keys(
             self,
             [
+                keys_help(),
                 ("enter,o", "form('outcome')", _("Visit outcome")),
                 ("p", "form('promise')", _("Promise")),
                 ("y", "form('payment')", _("Payment")),
                 ("x", "form('complaint')", _("Complaint")),
                 ("l", "form('letter')", _("Letter")),
                 ("b", "pick_building", _("Building")),
+                ("t", "everyone", _("All debtors")),
                 ("escape", "back", _("Back")),
             ],
         )
         self.queue = queue
         buildings = [code for code, _count in buildings_in(s.item for s in walk_list(queue.items))]
         self.building = building or (buildings[0] if buildings else None)
+        self.everyone = False  # also the households the queue would call first
         self.stops: list[Stop] = []
         self.done: dict[int, str] = {}  # household id -> what came of the door on this round
 
@@ -68,14 +71,14 @@ class VisitScreen(Screen[None]):
         with Vertical():
             yield Static("", id="round")
             yield OptionList(id="doors")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.show_round()
         self.query_one(OptionList).focus()
 
     def show_round(self) -> None:
-        self.stops = walk_list(self.queue.items, building=self.building)
+        self.stops = walk_list(self.queue.items, building=self.building, everyone=self.everyone)
         listing = self.query_one(OptionList)
         listing.clear_options()
         landing = None
@@ -99,12 +102,15 @@ class VisitScreen(Screen[None]):
             else _("every building")
         )
         left = sum(1 for s in self.stops if s.item.household_id not in self.done)
+        who = _("every debtor") if self.everyone else _("sent to the door")
         self.query_one("#round", Static).update(
             _("Visit round · {where} · {window}").format(
                 where=where, window=window_text(self.queue.windows[Channel.VISIT])
             )
             + "\n"
-            + _("{doors} doors, {left} still to knock on").format(doors=len(self.stops), left=left)
+            + _("{who}: {doors} doors, {left} still to knock on").format(
+                who=who, doors=len(self.stops), left=left
+            )
         )
 
     @property
@@ -114,6 +120,14 @@ class VisitScreen(Screen[None]):
             return None
         option_id = listing.get_option_at_index(listing.highlighted).id
         return next((s for s in self.stops if str(s.item.household_id) == option_id), None)
+
+    def on_option_list_option_selected(self) -> None:
+        self.action_form("outcome")
+
+    def action_everyone(self) -> None:
+        """Knock also on the doors of debtors the queue would call: they live on the way."""
+        self.everyone = not self.everyone
+        self.show_round()
 
     def action_form(self, kind: str) -> None:
         stop = self.current

@@ -45,11 +45,19 @@ def at_the_door(item: Item) -> bool:
     return item.channel is Channel.VISIT or item.action in HANDED_OVER
 
 
-def walk_list(items: Iterable[Item], *, building: str | None = None) -> list[Stop]:
-    """The doors to knock on (of `building`, or all), in walking order."""
+def walk_list(
+    items: Iterable[Item], *, building: str | None = None, everyone: bool = False
+) -> list[Stop]:
+    """The doors to knock on (of `building`, or all), in walking order.
+
+    `everyone`: every household in the queue, not only those it sends to the door; a
+    collector on the landing may as well knock where a call was due.
+    """
     stops = []
     for item in items:
-        if not at_the_door(item) or (building is not None and item.building != building):
+        if not (everyone or at_the_door(item)):
+            continue
+        if building is not None and item.building != building:
             continue
         key = parse_key(item.key)
         stops.append(Stop(item, key.building, key.unit, floor_of(key.room), key.room))
