@@ -10,6 +10,7 @@ from typing import Any
 from textual import on, work
 from textual.app import App
 
+from callqueue.app.commands import WorkCommands
 from callqueue.app.forms import Entry, EntryForm, Refused, Saved
 from callqueue.app.keys import bind_keys
 from callqueue.app.messages import QueueReady, StaffListed, WorkFailed
@@ -63,6 +64,7 @@ class CallqueueApp(App[None]):
 
     TITLE = "callqueue"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {WorkCommands}
 
     def __init__(
         self,

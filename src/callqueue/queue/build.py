@@ -408,3 +408,18 @@ def build_queue(
     queue._keys = [item.sort_key for item in outcomes]
     queue._by_household = {item.household_id: item for item in outcomes}
     return queue
+
+
+def opened_item(f: Facts, policy: Policy) -> Item:
+    """An item for a household opened by hand: found by search, or an owner calling in.
+
+    The queue may hold the household back (a promise not yet due, called enough today) or
+    have nothing for it now; the collector can still open it and record what happens. It
+    ranks after every queued item (tier 9) and asks for a call, or a visit without a phone.
+    """
+    channel = Channel.CALL if f.callable else Channel.VISIT
+    action = Action.CALL if channel is Channel.CALL else Action.VISIT
+    return Item(f, action, channel, OPENED_TIER, score(f), (), policy)
+
+
+OPENED_TIER = 9

@@ -11,8 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from callqueue.household_key import building_order
+from callqueue.policy import Policy
 from callqueue.queue.actions import Action
-from callqueue.queue.build import Item
+from callqueue.queue.build import Item, Queue, opened_item
+from callqueue.queue.facts import Facts
+from callqueue.queue.records import HouseholdRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,10 @@ class QueueFilter:
 
 def matches_text(item: Item, needle: str) -> bool:
     """Whether the room, key, owner's name or a phone number contains `needle` (upper case)."""
-    record = item.facts.record
+    return record_matches(item.facts.record, needle)
+
+
+def record_matches(record: HouseholdRecord, needle: str) -> bool:
     if needle in record.key or needle in record.owner.upper():
         return True
     digits = needle.replace("-", "").replace(" ", "")
@@ -67,3 +73,21 @@ def actions_in(items: Iterable[Item]) -> list[tuple[Action, int]]:
     """Each action asked for, and how many items ask for it, most urgent tier first."""
     counts = Counter(item.action for item in items)
     return [(action, counts[action]) for action in Action if action in counts]
+
+
+def find_households(
+    text: str, queue: Queue, facts: Iterable[Facts], policy: Policy, *, limit: int = 30
+) -> list[Item]:
+    """Households whose room, owner or phone contains `text`: queued ones first, in rank
+    order, then those the queue holds back (opened by hand, see `opened_item`)."""
+    needle = text.strip().upper()
+    if not needle:
+        return []
+    found = [item for item in queue.items if matches_text(item, needle)][:limit]
+    queued = {item.household_id for item in queue.items}
+    for f in facts:
+        if len(found) >= limit:
+            break
+        if f.record.id not in queued and record_matches(f.record, needle):
+            found.append(opened_item(f, policy))
+    return found
