@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from callqueue import __version__
-from callqueue.cli import app, db, demo, ledger, policy, queue, record
+from callqueue.cli import app, db, demo, ledger, plan, policy, queue, record, report
 from callqueue.cli.common import (
     Commands,
     UserError,
@@ -25,7 +25,7 @@ from callqueue.cli.common import (
 )
 from callqueue.i18n import set_language
 
-COMMAND_GROUPS = (ledger, queue, record, demo, db, policy)
+COMMAND_GROUPS = (ledger, queue, record, demo, db, policy, plan, report)
 
 
 def build_parser() -> argparse.ArgumentParser:
