@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqueue.clock import now as clock_now
+from callqueue.i18n import _, join_list
 from callqueue.recording.entries import EntryInvalid, Problem
 from callqueue.store.models import FaqEntry, Staff, table_of
 
@@ -88,34 +89,50 @@ def _validate(draft: FaqDraft) -> list[Problem]:
     problems: list[Problem] = []
     question, answer = draft.question.strip(), draft.answer.strip()
     if not question:
-        problems.append(Problem("question", "type the owner's question"))
+        problems.append(Problem("question", _("type the owner's question")))
     elif len(question) > QUESTION_MAX:
-        problems.append(Problem("question", f"{len(question)} characters; at most {QUESTION_MAX}"))
+        problems.append(Problem("question", _too_long(len(question), QUESTION_MAX)))
     if not answer:
-        problems.append(Problem("answer", "type the prepared answer"))
+        problems.append(Problem("answer", _("type the prepared answer")))
     elif len(answer) > ANSWER_MAX:
-        problems.append(Problem("answer", f"{len(answer)} characters; at most {ANSWER_MAX}"))
+        problems.append(Problem("answer", _too_long(len(answer), ANSWER_MAX)))
     tags = split_tags(draft.tags)
     long_tags = [t for t in tags if len(t) > TAG_MAX]
     if long_tags:
         problems.append(
-            Problem("tags", f"tags are at most {TAG_MAX} characters: {', '.join(long_tags)}")
+            Problem(
+                "tags",
+                _("tags are at most {limit} characters: {tags}").format(
+                    limit=TAG_MAX, tags=join_list(long_tags)
+                ),
+            )
         )
     elif len(",".join(tags)) > TAGS_MAX:
-        problems.append(Problem("tags", f"too many tags: at most {TAGS_MAX} characters in all"))
+        problems.append(
+            Problem(
+                "tags",
+                _("too many tags: at most {limit} characters in all").format(limit=TAGS_MAX),
+            )
+        )
     if draft.language not in FAQ_LANGUAGES:
         problems.append(
             Problem(
                 "language",
-                f"no language {draft.language!r}; languages are {', '.join(FAQ_LANGUAGES)}",
+                _("no language {language}; languages are {languages}").format(
+                    language=repr(draft.language), languages=join_list(FAQ_LANGUAGES)
+                ),
             )
         )
     return problems
 
 
+def _too_long(length: int, limit: int) -> str:
+    return _("{length} characters; at most {limit}").format(length=length, limit=limit)
+
+
 def _check_staff(session: Session, staff_id: int | None, problems: list[Problem]) -> None:
     if staff_id is not None and session.get(Staff, staff_id) is None:
-        problems.append(Problem("staff_id", f"no staff member with id {staff_id}"))
+        problems.append(Problem("staff_id", _("no staff member with id {id}").format(id=staff_id)))
 
 
 def save_faq(
@@ -132,7 +149,7 @@ def save_faq(
     if entry.id is not None:
         row = session.get(FaqEntry, entry.id)
         if row is None:
-            problems.append(Problem("id", f"no FAQ entry #{entry.id}"))
+            problems.append(Problem("id", _("no FAQ entry #{id}").format(id=entry.id)))
     if problems:
         raise EntryInvalid(problems)
     moment = now or clock_now()
@@ -161,7 +178,7 @@ def deactivate_faq(
     _check_staff(session, staff_id, problems)
     row = session.get(FaqEntry, faq_id)
     if row is None:
-        problems.append(Problem("id", f"no FAQ entry #{faq_id}"))
+        problems.append(Problem("id", _("no FAQ entry #{id}").format(id=faq_id)))
     if problems:
         raise EntryInvalid(problems)
     assert row is not None
@@ -234,4 +251,4 @@ def search_faq(session: Session, text: str, *, language: str, limit: int = 20) -
             key = (-in_question, -in_tags, -in_answer, len(item.question), item.id)
             ranked.append((key, item))
     ranked.sort(key=lambda pair: pair[0])
-    return [item for _, item in ranked[:limit]]
+    return [item for _key, item in ranked[:limit]]

@@ -30,9 +30,13 @@ def parse_key(text: str) -> HouseholdKey:
     """Read a key typed by a user: `6-2-1203`, `6-1203`; case and spaces are forgiven."""
     parts = [p.strip().upper() for p in text.strip().split("-")]
     if len(parts) not in (2, 3) or not all(_PART.match(p) for p in parts):
+        from callqueue.i18n import _
+
         raise ValueError(
-            f"{text!r} is not a household key; write building-unit-room (6-2-1203) "
-            "or building-room (8-1501)"
+            _(
+                "{text} is not a household key; write building-unit-room (6-2-1203) "
+                "or building-room (8-1501)"
+            ).format(text=repr(text))
         )
     if len(parts) == 2:
         return HouseholdKey(parts[0], "", parts[1])

@@ -10,11 +10,16 @@ limitation deadline from the same evidence (`queue.facts.evidence_of`), so the p
 agrees with the queue. Phone numbers are given in full: the UI masks them with
 `privacy.mask_phone`, except the one being dialled. Numbers a contact was made on appear
 masked in the timeline.
+
+The words of the view (timeline titles and details, the next step) are made in the current
+language (`callqueue.i18n`) when the view is loaded; what people typed (notes, descriptions,
+resolutions) is shown as it was typed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,12 +28,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqueue.household_key import parse_key
-from callqueue.ledger.values import FEE_TYPE_LABELS_EN, FEE_TYPES
+from callqueue.i18n import (
+    SOURCE_LANGUAGE,
+    _,
+    action_text,
+    channel_label,
+    complaint_category_label,
+    complaint_status_label,
+    current_language,
+    exclusion_text,
+    fee_label,
+    join_clauses,
+    join_list,
+    letter_kind_label,
+    outcome_label,
+    payment_channel_label,
+    pgettext,
+    promise_status_label,
+    reason_text,
+)
+from callqueue.ledger.values import FEE_TYPES
 from callqueue.limitation import LimitationState, deadline, state_on
 from callqueue.money import ZERO, format_yuan, from_fen
 from callqueue.policy import Policy
 from callqueue.privacy import mask_phone
-from callqueue.queue.actions import ACTION_TEXT, TIER, Action, Channel, Stage
+from callqueue.queue.actions import TIER, Action, Channel, Stage
 from callqueue.queue.build import candidates
 from callqueue.queue.facts import AtRisk, Facts, evidence_of, facts_for
 from callqueue.queue.records import HouseholdRecord, load_records
@@ -89,7 +113,7 @@ def household_id_for_key(session: Session, key_text: str) -> int:
     h = table_of(Household).c
     found = session.execute(select(h.id).where(h.key == key)).scalar()
     if found is None:
-        raise UnknownHousehold(f"no household {key}")
+        raise UnknownHousehold(_("no household {key}").format(key=key))
     return int(found)
 
 
@@ -154,7 +178,8 @@ class AllocationView:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """One thing that happened. `title` is short English; `detail` holds the rest."""
+    """One thing that happened. `title` is short, `detail` holds the rest: both in the
+    language current when the view was loaded, ready to show."""
 
     at: dt.datetime
     kind: str  # 'contact' | 'promise' | 'payment' | 'complaint' | 'complaint_update' | 'letter'
@@ -211,7 +236,7 @@ class HouseholdView:
     days_overdue: int  # of the oldest collectable charge
     stage: Stage
     next_action: Action | None  # what the ladder asks for on this day (None: nothing, or wait)
-    next_step: str  # the next step in words (English), or why there is none
+    next_step: str  # the next step in words (current language), or why there is none
     at_risk: AtRisk | None  # the collectable charge nearest its limitation deadline, if close
     promises_made: int
     promises_kept: int
@@ -254,6 +279,8 @@ class HouseholdView:
 
 
 # --- words --------------------------------------------------------------------------------
+# The timeline's English words for the codes; in another language the i18n vocabularies
+# (`outcome_label`, …) give them.
 
 CHANNEL_TEXT = {
     "call": "Call",
@@ -309,12 +336,23 @@ _KIND_RANK = {
 }
 
 
-def _fee(fee_type: str) -> str:
-    return FEE_TYPE_LABELS_EN.get(fee_type, fee_type)
+def _words(english: dict[str, str], label: Callable[[str], str], code: str) -> str:
+    """A code in the timeline's words: `english` (else the code, "_" as spaces) in English,
+    `label` (an i18n vocabulary helper) in any other language."""
+    if current_language() == SOURCE_LANGUAGE:
+        return english.get(code, code.replace("_", " "))
+    return label(code)
+
+
+def _method_label(method: str) -> str:
+    """How an owner promised to pay: a payment channel, or a pick-up by staff."""
+    if method == "pickup":
+        return pgettext("promise method", "collected by staff")
+    return payment_channel_label(method)
 
 
 def _join(*parts: str | None) -> str:
-    return "; ".join(p for p in parts if p)
+    return join_clauses(p for p in parts if p)
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -327,7 +365,7 @@ def load_household_view(
     due_by = day + dt.timedelta(days=policy.escalation.reminder_days_before_due[1])
     record = load_records(session, due_by=due_by, ids=[household_id]).get(household_id)
     if record is None:
-        raise UnknownHousehold(f"no household with id {household_id}")
+        raise UnknownHousehold(_("no household with id {id}").format(id=household_id))
     facts = facts_for(record, day, policy)
     head = _household_row(session, household_id)
     people = _people(session, household_id)
@@ -437,7 +475,7 @@ def _household_row(session: Session, household_id: int) -> _Head:
     )
     row: Any = session.execute(query).one_or_none()
     if row is None:
-        raise UnknownHousehold(f"no household with id {household_id}")
+        raise UnknownHousehold(_("no household with id {id}").format(id=household_id))
     return _Head(*row)
 
 
@@ -550,22 +588,34 @@ def _contacts(session: Session, household_id: int) -> list[TimelineEntry]:
         corrects_id,
         staff_name,
     ) in session.execute(query):
-        outcome_text = OUTCOME_TEXT.get(outcome, outcome.replace("_", " "))
+        outcome_text = _words(OUTCOME_TEXT, outcome_label, outcome)
         if channel == "letter":
             kind = "letter"
-            title = f"{LETTER_TEXT.get(letter_kind or '', 'Letter')}: {outcome_text}"
+            what = (
+                _words(LETTER_TEXT, letter_kind_label, letter_kind)
+                if letter_kind
+                else pgettext("timeline", "Letter")
+            )
         else:
             kind = "contact"
-            title = f"{CHANNEL_TEXT.get(channel, channel)}: {outcome_text}"
-            if letter_kind and letter_kind != "reminder":
-                title += f" ({LETTER_TEXT.get(letter_kind, letter_kind).lower()})"
+            what = _words(CHANNEL_TEXT, channel_label, channel)
+        title = pgettext("timeline", "{what}: {outcome}").format(what=what, outcome=outcome_text)
+        if channel != "letter" and letter_kind and letter_kind != "reminder":
+            letter = _words(LETTER_TEXT, letter_kind_label, letter_kind)
+            if current_language() == SOURCE_LANGUAGE:
+                letter = letter.lower()
+            title = pgettext("timeline", "{title} ({letter})").format(title=title, letter=letter)
         detail = _join(
             note.strip() if note else None,
-            f"number {mask_phone(number)}" if number else None,
-            f"callback booked for {callback_at:%Y-%m-%d %H:%M}" if callback_at else None,
-            f"deadline {demand_deadline:%Y-%m-%d}" if demand_deadline else None,
-            f"proof: {proof.strip()}" if proof and proof.strip() else None,
-            f"corrects contact #{corrects_id}" if corrects_id else None,
+            _("number {phone}").format(phone=mask_phone(number)) if number else None,
+            _("callback booked for {at}").format(at=f"{callback_at:%Y-%m-%d %H:%M}")
+            if callback_at
+            else None,
+            _("deadline {date}").format(date=f"{demand_deadline:%Y-%m-%d}")
+            if demand_deadline
+            else None,
+            _("proof: {proof}").format(proof=proof.strip()) if proof and proof.strip() else None,
+            _("corrects contact #{id}").format(id=corrects_id) if corrects_id else None,
         )
         entries.append(TimelineEntry(at, kind, title, detail, staff_name, None, ref_id=contact_id))
     return entries
@@ -613,15 +663,22 @@ def _promises(
         shown = status
         if status == PromiseStatus.OPEN and day > promised + grace:
             shown = PromiseStatus.BROKEN.value
-        title = f"Promise to pay by {promised:%Y-%m-%d}"
+        title = _("Promise to pay by {date}").format(date=f"{promised:%Y-%m-%d}")
         if instalment:
-            title = f"Instalment promise: next by {promised:%Y-%m-%d}"
+            title = _("Instalment promise: next by {date}").format(date=f"{promised:%Y-%m-%d}")
+        shown_text = _words({}, promise_status_label, shown)
         detail = _join(
-            shown if shown == status else f"{shown} (not paid by {promised + grace:%Y-%m-%d})",
-            f"settled {settled_at:%Y-%m-%d}"
+            shown_text
+            if shown == status
+            else _("{status} (not paid by {date})").format(
+                status=shown_text, date=f"{promised + grace:%Y-%m-%d}"
+            ),
+            _("settled {date}").format(date=f"{settled_at:%Y-%m-%d}")
             if settled_at and status != PromiseStatus.OPEN
             else None,
-            f"by {PAYMENT_CHANNEL_TEXT.get(method, method)}" if method else None,
+            _("by {method}").format(method=_words(PAYMENT_CHANNEL_TEXT, _method_label, method))
+            if method
+            else None,
             reason.strip() if reason else None,
         )
         entries.append(
@@ -678,14 +735,16 @@ def _payments(session: Session, household_id: int) -> list[TimelineEntry]:
     for payment_id, (paid_at, amount, channel, receipt, note, corrects_id, staff) in heads.items():
         allocations = tuple(spread[payment_id])
         detail = _join(
-            f"receipt {receipt}" if receipt else None,
-            ", ".join(
-                f"{x.period} {_fee(x.fee_type)} {format_yuan(x.amount)}" for x in allocations
+            _("receipt {number}").format(number=receipt) if receipt else None,
+            join_list(
+                f"{x.period} {fee_label(x.fee_type)} {format_yuan(x.amount)}" for x in allocations
             ),
             note.strip() if note else None,
-            f"corrects payment #{corrects_id}" if corrects_id else None,
+            _("corrects payment #{id}").format(id=corrects_id) if corrects_id else None,
         )
-        title = f"Payment by {PAYMENT_CHANNEL_TEXT.get(channel, channel)}"
+        title = _("Payment by {channel}").format(
+            channel=_words(PAYMENT_CHANNEL_TEXT, payment_channel_label, channel)
+        )
         entries.append(
             TimelineEntry(
                 paid_at,
@@ -781,19 +840,26 @@ def _complaint_entries(
             seen.add(complaint.id)
             detail = _join(
                 complaint.description.strip(),
-                None if complaint.within_duty else "outside the company's duty",
-                "owner withholds payment until resolved" if complaint.pauses_collection else None,
-                f"report back on {complaint.report_back_on:%Y-%m-%d}"
+                None if complaint.within_duty else _("outside the company's duty"),
+                _("owner withholds payment until resolved")
+                if complaint.pauses_collection
+                else None,
+                _("report back on {date}").format(date=f"{complaint.report_back_on:%Y-%m-%d}")
                 if complaint.report_back_on
                 else None,
-                f"resolution: {complaint.resolution.strip()}" if complaint.resolution else None,
+                _("resolution: {text}").format(text=complaint.resolution.strip())
+                if complaint.resolution
+                else None,
             )
-            title = f"Complaint ({complaint.category.replace('_', ' ')}): {complaint.status}"
+            title = _("Complaint ({category}): {status}").format(
+                category=_words({}, complaint_category_label, complaint.category),
+                status=_words({}, complaint_status_label, complaint.status),
+            )
             entries.append(
                 TimelineEntry(
                     complaint.opened_at,
                     "complaint",
-                    title.replace("_", " "),
+                    title,
                     detail,
                     opener_name,
                     None,
@@ -806,7 +872,9 @@ def _complaint_entries(
                 TimelineEntry(
                     update.at,
                     "complaint_update",
-                    f"Complaint #{complaint.id} progress: {update.status.replace('_', ' ')}",
+                    _("Complaint #{id} progress: {status}").format(
+                        id=complaint.id, status=_words({}, complaint_status_label, update.status)
+                    ),
                     update.note.strip(),
                     update.staff_name,
                     None,
@@ -821,23 +889,28 @@ def _next_step(facts: Facts, policy: Policy) -> tuple[Action | None, str]:
     """What the escalation ladder asks for on the day, in words (caps and windows aside:
     the queue applies those at the moment of work)."""
     if facts.idle:
-        return None, "nothing to do: no arrears and no bill coming due"
+        return None, _("nothing to do: no arrears and no bill coming due")
     end_of_day = dt.datetime.combine(facts.day, dt.time(23, 59, 59))
     found = candidates(facts, end_of_day, policy)
     if not isinstance(found, list):
-        return None, f"none for now: {found.text()}"
+        return None, _("none for now: {reason}").format(reason=exclusion_text(found))
     if not found:
         if facts.total == 0:
-            return None, "nothing to do: no collectable arrears"
-        return None, "nothing to do today"
+            return None, _("nothing to do: no collectable arrears")
+        return None, _("nothing to do today")
     best = min(found, key=lambda c: TIER[c.action])
-    words = ACTION_TEXT[best.action]
+    words = action_text(best.action)
     if best.action in (Action.BROKEN_PROMISE, Action.COMPLAINT_REPORT_BACK):
-        words += " by phone" if best.channel is Channel.CALL else " in person"
-    reasons = [r.text() for r in best.reasons]
+        how = _("{action} by phone") if best.channel is Channel.CALL else _("{action} in person")
+        words = how.format(action=words)
+    reasons = [reason_text(r) for r in best.reasons]
     if not reasons and facts.total:
         reasons = [
-            f"{facts.days_overdue} days overdue",
-            f"owes {format_yuan(from_fen(facts.total))}",
+            _("{days} days overdue").format(days=facts.days_overdue),
+            _("owes {amount}").format(amount=format_yuan(from_fen(facts.total))),
         ]
-    return best.action, f"{words}: {'; '.join(reasons)}" if reasons else words
+    if not reasons:
+        return best.action, words
+    return best.action, pgettext("next step", "{action}: {reasons}").format(
+        action=words, reasons=join_clauses(reasons)
+    )

@@ -29,7 +29,7 @@ from __future__ import annotations
 import gettext as _gettext
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ __all__ = [
     "_",
     "action_text",
     "channel_label",
+    "code_words",
     "complaint_category_label",
     "complaint_status_label",
     "current_language",
@@ -50,6 +51,9 @@ __all__ = [
     "exclusion_text",
     "fee_label",
     "holiday_label",
+    "join_clauses",
+    "join_list",
+    "join_words",
     "language_from_environment",
     "letter_kind_label",
     "ngettext",
@@ -152,6 +156,34 @@ def pgettext(context: str, message: str) -> str:
 
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return _catalog().npgettext(context, singular, plural, n)
+
+
+def join_list(items: Iterable[str]) -> str:
+    """Items listed: "a, b, c" (English), "a、b、c" (Chinese)."""
+    return pgettext("list separator", ", ").join(items)
+
+
+def join_clauses(items: Iterable[str]) -> str:
+    """Clauses of one sentence: "a; b" (English), "a；b" (Chinese)."""
+    return pgettext("clause separator", "; ").join(items)
+
+
+def join_words(items: Sequence[str]) -> str:
+    """Items as a phrase: "a", "a and b", "a, b and c" (English), "a、b和c" (Chinese)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return pgettext("list, last two", "{items} and {last}").format(
+        items=join_list(items[:-1]), last=items[-1]
+    )
+
+
+def code_words(label: Callable[[str], str], code: str) -> str:
+    """A code as the core's English shows it (the code, "_" as spaces: "bank transfer",
+    "no answer") or, in any other language, in that language's words (`label`: one of the
+    vocabulary helpers below, e.g. `outcome_label`)."""
+    if current_language() == SOURCE_LANGUAGE:
+        return str(code).replace("_", " ")
+    return label(code)
 
 
 def _fill(context: str, template: str, params: Mapping[str, str]) -> str:

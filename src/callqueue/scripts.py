@@ -40,6 +40,7 @@ from sqlmodel import col
 
 from callqueue.clock import now as clock_now
 from callqueue.household_view import ChargeView, HouseholdView
+from callqueue.i18n import _, join_clauses, join_list, pgettext
 from callqueue.ledger.values import FEE_TYPE_LABELS_EN, FEE_TYPE_LABELS_ZH, FEE_TYPES
 from callqueue.money import ZERO, format_yuan
 from callqueue.queue.actions import Action, Stage
@@ -281,9 +282,21 @@ class UnknownScript(ValueError):
 
 def _check_kind(kind: str, language: str) -> None:
     if kind not in SCRIPT_KINDS:
-        raise UnknownScript(f"no script {kind!r}; scripts are {', '.join(SCRIPT_KINDS)}")
+        raise UnknownScript(_no_script(kind))
     if language not in LANGUAGES:
-        raise UnknownScript(f"no language {language!r}; languages are {', '.join(LANGUAGES)}")
+        raise UnknownScript(_no_language(language))
+
+
+def _no_script(kind: str) -> str:
+    return _("no script {kind}; scripts are {kinds}").format(
+        kind=repr(kind), kinds=join_list(SCRIPT_KINDS)
+    )
+
+
+def _no_language(language: str) -> str:
+    return _("no language {language}; languages are {languages}").format(
+        language=repr(language), languages=join_list(LANGUAGES)
+    )
 
 
 def built_in_script(kind: str, language: str = "zh_CN") -> str:
@@ -316,7 +329,9 @@ def _parse(text: str) -> tuple[list[str | _Field], list[str]]:
             i += 2
             continue
         if char == "}":
-            problems.append(f"a lone '}}' at {_where(text, i)}: write '}}}}' for a brace")
+            problems.append(
+                _("a lone '}}' at {where}: write '}}}}' for a brace").format(where=_where(text, i))
+            )
             i += 1
             continue
         if char != "{":
@@ -327,15 +342,19 @@ def _parse(text: str) -> tuple[list[str | _Field], list[str]]:
         opening = text.find("{", i + 1)
         if end < 0 or (0 <= opening < end):
             problems.append(
-                f"'{{' at {_where(text, i)} is not closed: write {{name}}, or '{{{{' for a brace"
+                _("'{{' at {where} is not closed: write {{name}}, or '{{{{' for a brace").format(
+                    where=_where(text, i)
+                )
             )
             i += 1
             continue
         name = text[i + 1 : end]
         if not _NAME.fullmatch(name):
             problems.append(
-                f"'{{{name}}}' is not a placeholder: names are lower-case letters, "
-                "e.g. {owner}, with no format or spaces"
+                _(
+                    "{field} is not a placeholder: names are lower-case letters, "
+                    "e.g. {{owner}}, with no format or spaces"
+                ).format(field=_quote("{" + name + "}"))
             )
         elif name not in PLACEHOLDERS:
             unknown.append(name)
@@ -350,35 +369,53 @@ def _parse(text: str) -> tuple[list[str | _Field], list[str]]:
     for wide in ("｛", "｝"):
         if wide in text:
             problems.append(
-                f"full-width '{wide}' found: placeholders use half-width braces, e.g. {{owner}}"
+                _(
+                    "full-width {brace} found: placeholders use half-width braces, e.g. {{owner}}"
+                ).format(brace=_quote(wide))
             )
     if unknown:
-        names = ", ".join("{" + n + "}" for n in dict.fromkeys(unknown))
-        known = ", ".join("{" + n + "}" for n in PLACEHOLDERS)
-        problems.insert(0, f"unknown placeholder(s) {names}; known ones are {known}")
+        names = join_list("{" + n + "}" for n in dict.fromkeys(unknown))
+        known = join_list("{" + n + "}" for n in PLACEHOLDERS)
+        problems.insert(
+            0,
+            _("unknown placeholder(s) {names}; known ones are {known}").format(
+                names=names, known=known
+            ),
+        )
     return parts, problems
 
 
 def _where(text: str, index: int) -> str:
     line = text.count("\n", 0, index) + 1
-    return f"line {line}, near {text[max(index - 8, 0) : index + 8]!r}"
+    return _("line {line}, near {text}").format(
+        line=line, text=repr(text[max(index - 8, 0) : index + 8])
+    )
+
+
+def _quote(text: str) -> str:
+    return pgettext("quoted value", "'{value}'").format(value=text)
 
 
 def check_script(text: str) -> list[str]:
     """Everything wrong with a script text, in words (empty: fine)."""
     problems: list[str] = []
     if not text.strip():
-        problems.append("the script is empty")
+        problems.append(_("the script is empty"))
     if len(text) > SCRIPT_MAX:
-        problems.append(f"the script has {len(text)} characters; at most {SCRIPT_MAX}")
+        problems.append(
+            _("the script has {length} characters; at most {limit}").format(
+                length=len(text), limit=SCRIPT_MAX
+            )
+        )
     problems += _parse(text)[1]
     lowered = text.casefold()
     found = [term for term in FORBIDDEN_TERMS if term.casefold() in lowered]
     if found:
         problems.append(
-            f"remove {', '.join(repr(t) for t in found)}: scripts never threaten to cut off "
-            "water, electricity, heating or gas (Civil Code art. 944) and never mention "
-            "posting defaulters' names"
+            _(
+                "remove {terms}: scripts never threaten to cut off water, electricity, heating "
+                "or gas (Civil Code art. 944) and never mention posting defaulters' names"
+            ).format(terms=join_list(repr(t) for t in found))
         )
     return problems
 
@@ -387,7 +424,7 @@ def fill_script(text: str, values: dict[str, str]) -> str:
     """`text` with every placeholder replaced (raises UnknownScript if it is malformed)."""
     parts, problems = _parse(text)
     if problems:
-        raise UnknownScript("; ".join(problems))
+        raise UnknownScript(join_clauses(problems))
     return "".join(p if isinstance(p, str) else values[p.name] for p in parts)
 
 
@@ -593,16 +630,12 @@ def save_script(
     """
     problems: list[Problem] = []
     if kind not in SCRIPT_KINDS:
-        problems.append(
-            Problem("kind", f"no script {kind!r}; scripts are {', '.join(SCRIPT_KINDS)}")
-        )
+        problems.append(Problem("kind", _no_script(kind)))
     if lang not in LANGUAGES:
-        problems.append(
-            Problem("language", f"no language {lang!r}; languages are {', '.join(LANGUAGES)}")
-        )
+        problems.append(Problem("language", _no_language(lang)))
     problems += [Problem("text", message) for message in check_script(text)]
     if staff_id is not None and session.get(Staff, staff_id) is None:
-        problems.append(Problem("staff_id", f"no staff member with id {staff_id}"))
+        problems.append(Problem("staff_id", _("no staff member with id {id}").format(id=staff_id)))
     if problems:
         raise EntryInvalid(problems)
     moment = now or clock_now()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from callqueue import i18n
 from callqueue.cli import main
+from tests.i18n_checks import english_words
 from tests.ledger_files import SAMPLE
 
 
@@ -102,3 +105,31 @@ def test_unexpected_error_is_logged_not_shown(
     assert "not your fault" in err and "Traceback" not in err and "disk on fire" not in err
     logs = list((tmp_path / "state").rglob("callqueue.log"))
     assert logs and "disk on fire" in logs[0].read_text()
+
+
+@pytest.fixture
+def keep_language() -> Iterator[None]:
+    before = i18n._language
+    yield
+    i18n._language = before
+
+
+def test_household_in_chinese(
+    capsys: pytest.CaptureFixture[str], db: str, keep_language: None
+) -> None:
+    assert run(capsys, "import", str(SAMPLE), "--db", db)[0] == 0
+    code, out, err = run(
+        capsys, "household", "6-2-1203", "--lang", "zh_CN", "--db", db, "--at", "2026-11-27T10:30"
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("房屋 6-2-1203（")
+    assert "  李秀英（业主，主要联系人）：138****5670 / 0755-****6789" in lines
+    assert "  欠费：1,677.10" in lines
+    assert any(line.startswith("  下一步：") for line in lines)
+    for line in lines:
+        assert not english_words(line), line
+    code, _, err = run(capsys, "household", "6-9-9999", "--lang", "zh_CN", "--db", db)
+    assert code == 2 and "找不到房屋 6-9-9999" in err
+    code, _, err = run(capsys, "household", "six", "--lang", "zh_CN", "--db", db)
+    assert code == 2 and "'six' 不是有效的房号" in err

@@ -51,6 +51,7 @@ from callqueue.store.models import (
     Staff,
 )
 from tests.conftest import AT
+from tests.i18n_checks import assert_chinese, language
 from tests.ledger_files import SAMPLE
 
 D = Decimal
@@ -581,6 +582,157 @@ def test_letters(ledger: Store) -> None:
         )
     assert fields(raised) == ["proof", "deadline"]
     assert grew(before, state(ledger)) == {"Contact": 2}
+
+
+# --- in Chinese ---------------------------------------------------------------------------
+
+STORED = {"SK", "EMS"}  # receipt and proof numbers as typed
+
+
+def refused(save: Any, store: Store, entry: Any) -> list[str]:
+    with pytest.raises(EntryInvalid) as raised:
+        save(store, entry, now=AT, policy=P)
+    return [p.message for p in raised.value.problems]
+
+
+def test_refusals_from_the_database_are_in_chinese(lite: Store) -> None:
+    before = state(lite)
+    with language("zh_CN"):
+        over = refused(
+            record_payment, lite, PaymentEntry("6-1-101", "lina", AT, D("9000"), "wechat", None)
+        )
+        assert over == ["9,000.00 元超过欠费金额 587.60 元；系统不登记预存款"]
+        periods = refused(
+            record_payment,
+            lite,
+            PaymentEntry("6-1-101", "lina", AT, D("9000"), "wechat", None, periods=("2026-08",)),
+        )
+        assert periods == ["9,000.00 元超过 2026-08 的欠费金额 437.00 元；系统不登记预存款"]
+        nobody = refused(
+            record_outcome, lite, OutcomeEntry("6-9-9999", "ghost", AT, "call", "no_answer")
+        )
+        assert nobody == ["找不到房屋 6-9-9999", "没有工号为 'ghost' 的员工"]
+        retired = refused(
+            record_outcome, lite, OutcomeEntry("6-1-101", "old", AT, "call", "no_answer")
+        )
+        assert retired == ["old（老张）已停用"]
+        wrong = refused(
+            record_outcome,
+            lite,
+            OutcomeEntry(
+                "6-2-1203", "lina", AT, "call", "wrong_number", phone_number="139-0000-0000"
+            ),
+        )
+        assert wrong == ["139****0000 不是该户登记的号码"]
+        no_arrears = refused(
+            record_payment,
+            lite,
+            PaymentEntry("6-1-101", "lina", AT, D("10"), "wechat", None, periods=("2020-01",)),
+        )
+        assert no_arrears == ["2020-01 没有欠费"]
+        opened = record_complaint(
+            lite,
+            ComplaintEntry("6-1-101", "lina", AT, "cleaning", True, "楼道没扫", None, None),
+            now=AT,
+            policy=P,
+        )
+        assert opened.complaint_id is not None
+        elsewhere = refused(
+            record_complaint_progress,
+            lite,
+            ComplaintProgressEntry(
+                opened.complaint_id, "lina", AT, "in_progress", "已派保洁", "6-2-1203"
+            ),
+        )
+        assert elsewhere == [f"第 {opened.complaint_id} 号投诉不是房屋 6-2-1203 的"]
+    for message in [*over, *periods, *nobody, *retired, *wrong, *no_arrears, *elsewhere]:
+        assert_chinese(message, allowed={"ghost", "old"})
+    assert grew(before, state(lite)) == {"Complaint": 1}
+
+
+def test_summaries_are_in_chinese(lite: Store) -> None:
+    with language("zh_CN"):
+        summaries = [
+            record_outcome(
+                lite,
+                OutcomeEntry("6-2-1203", "lina", AT, "call", "dispute", note="电费不对"),
+                now=AT,
+                policy=P,
+            ).summary,
+            record_outcome(
+                lite,
+                OutcomeEntry(
+                    "6-1-101",
+                    "lina",
+                    AT,
+                    "call",
+                    "callback",
+                    note="在开会",
+                    callback_at=AT + dt.timedelta(hours=4),
+                ),
+                now=AT,
+                policy=P,
+            ).summary,
+            record_promise(
+                lite,
+                PromiseEntry(
+                    "6-1-101", "lina", AT, AT.date() + dt.timedelta(days=3), None, "pickup"
+                ),
+                now=AT,
+                policy=P,
+            ).summary,
+            record_promise(
+                lite,
+                PromiseEntry(
+                    "6-1-101", "lina", AT, AT.date() + dt.timedelta(days=2), D("100"), "wechat"
+                ),
+                now=AT,
+                policy=P,
+            ).summary,
+            record_payment(
+                lite,
+                PaymentEntry("6-1-101", "lina", AT, D("300"), "cash", "SK-1"),
+                now=AT,
+                policy=P,
+            ).summary,
+            record_complaint(
+                lite,
+                ComplaintEntry(
+                    "6-1-101",
+                    "lina",
+                    AT,
+                    "outside_duty",
+                    False,
+                    "邻居装修",
+                    "wang",
+                    AT.date(),
+                    True,
+                ),
+                now=AT,
+                policy=P,
+            ).summary,
+            record_letter(
+                lite,
+                LetterEntry("6-1-101", "lina", AT, "written_demand", True, "EMS 1234567890", None),
+                now=AT,
+                policy=P,
+            ).summary,
+        ]
+    assert summaries[0].startswith("6-2-1203：电话，有异议；已登记第 ")
+    assert summaries[0].endswith("号投诉（服务质量），暂停催收")
+    assert summaries[1] == "6-1-101：电话，约定回电；2026-11-27 14:30 回电"
+    assert summaries[2] == "6-1-101：承诺 2026-11-30 前缴清欠费（上门收取）"
+    assert summaries[3] == (
+        "6-1-101：承诺 2026-11-29 前缴纳 100.00 元（微信）；"
+        "原承诺 2026-11-30 缴费已取消（以新承诺为准）"
+    )
+    assert summaries[4] == (
+        "6-1-101：收款 300.00 元（现金，收据号 SK-1），冲抵 2 笔费用；仍欠 287.60 元；"
+        "承诺 2026-11-29 缴费已兑现"
+    )
+    assert summaries[6] == "6-1-101：催告函已送达（凭证：EMS 1234567890）；缴费期限 2026-12-12"
+    for summary in summaries:
+        assert_chinese(summary, allowed={"wang"})
 
 
 # --- the command line ---------------------------------------------------------------------

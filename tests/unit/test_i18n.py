@@ -587,3 +587,41 @@ def test_importing_i18n_is_cheap() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "['callqueue.i18n']"
+
+
+# --- lists, codes and value problems ---------------------------------------------------------
+
+
+def test_lists_and_clauses_in_both_languages() -> None:
+    set_language("en")
+    assert i18n.join_list(["a", "b", "c"]) == "a, b, c"
+    assert i18n.join_words(["calls"]) == "calls"
+    assert i18n.join_words(["SMS", "letters", "notices"]) == "SMS, letters and notices"
+    assert i18n.join_clauses(["a", "b"]) == "a; b"
+    assert i18n.code_words(outcome_label, "not_home") == "not home"  # the core's English
+    set_language("zh_CN")
+    assert i18n.join_list(["电话", "上门"]) == "电话、上门"
+    assert i18n.join_words(["短信", "函件", "公告"]) == "短信、函件和公告"
+    assert i18n.join_clauses(["甲", "乙"]) == "甲；乙"
+    assert i18n.code_words(outcome_label, "not_home") == "无人在家"
+
+
+def test_value_problems_in_chinese_keep_a_detail_without_the_subject() -> None:
+    from callqueue.ledger.values import NOT_A_DATE, ValueProblem, parse_date, parse_money
+
+    set_language("zh_CN")
+    with pytest.raises(ValueProblem) as bad_date:
+        parse_date("2026-02-30")
+    assert str(bad_date.value) == "日期“2026-02-30”不存在"
+    assert bad_date.value.detail == "“2026-02-30”不存在"
+    with pytest.raises(ValueProblem) as no_date:
+        parse_date("next week")
+    assert no_date.value.code == NOT_A_DATE
+    with pytest.raises(ValueProblem) as money:
+        parse_money("1.234", field="amount due")
+    assert str(money.value) == "应收金额“1.234”的小数超过两位"
+    set_language("en")
+    with pytest.raises(ValueProblem) as english:
+        parse_money("1.234", field="amount due")
+    assert str(english.value) == "amount due '1.234' has more than 2 decimal places"
+    assert english.value.detail == "'1.234' has more than 2 decimal places"

@@ -11,6 +11,8 @@ import pytest
 
 from callqueue.policy import DEFAULT_POLICY, Escalation, Policy, PromiseRules
 from callqueue.recording.entries import (
+    PROGRESS_STATUSES,
+    PROMISE_METHODS,
     ComplaintEntry,
     ComplaintProgressEntry,
     EntryInvalid,
@@ -34,7 +36,15 @@ from callqueue.recording.entries import (
     validate_progress,
     validate_promise,
 )
+from callqueue.store.models import (
+    ComplaintCategory,
+    ContactChannel,
+    ContactOutcome,
+    LetterKind,
+    PaymentChannel,
+)
 from tests.conftest import AT
+from tests.i18n_checks import assert_chinese, language
 
 D = Decimal
 NOW = AT  # 2026-11-27 10:30
@@ -498,3 +508,166 @@ def test_text_fields_collect_every_problem() -> None:
         "periods",
         "kind",
     ]
+
+
+# --- in Chinese ---------------------------------------------------------------------------
+
+CODES = {
+    *(c.value for c in ContactChannel),
+    *(o.value for o in ContactOutcome),
+    *(p.value for p in PaymentChannel),
+    *(c.value for c in ComplaintCategory),
+    *(k.value for k in LetterKind),
+    *PROMISE_METHODS,
+    *PROGRESS_STATUSES,
+}
+TYPED = {
+    "six",
+    "open",
+    "abc",
+    "soon",
+    "next",
+    "week",
+    "fax",
+    "sometime",
+    "weather",
+    "cheque",
+    "telegram",
+    "NaN",
+}
+
+
+def bad_entries() -> list[tuple[str, list[Problem]]]:
+    """Every validator's problems for entries that break every rule they can."""
+    later = AT + dt.timedelta(hours=1)
+    cases: list[tuple[str, list[Problem]]] = []
+
+    def outcome(**changes: Any) -> None:
+        entry = dataclasses.replace(OUTCOME, **changes)
+        cases.append((f"outcome {changes}", validate_outcome(entry, now=NOW)))
+
+    outcome(household_key="six", staff_code="", at=later, phone_number="12")
+    outcome(channel="fax", outcome="sometime")
+    outcome(channel="letter", outcome="sent")
+    outcome(outcome="promise")
+    outcome(channel="visit", outcome="paid_on_spot")
+    outcome(outcome="not_home")
+    outcome(outcome="delivered")
+    outcome(outcome="callback", note="")
+    outcome(outcome="callback", note="晚上再打", callback_at=AT - dt.timedelta(hours=1))
+    outcome(outcome="callback", note="晚上再打", callback_at=AT + dt.timedelta(days=30))
+    outcome(callback_at=AT + dt.timedelta(hours=2))
+    outcome(outcome="refused", note="", phone_number="138 1234 5670 / 139 8765 4321")
+    outcome(channel="visit", outcome="not_home", phone_number="13812345670")
+    outcome(channel="notice", outcome="delivered", proof=None)
+    outcome(note="很" * 1001, category="parking")
+    outcome(outcome="dispute", note="有异议", category="weather")
+
+    def promise(**changes: Any) -> None:
+        entry = dataclasses.replace(PROMISE, **changes)
+        found = validate_promise(entry, now=NOW, policy=DEFAULT_POLICY, outstanding=D("100"))
+        cases.append((f"promise {changes}", found))
+
+    promise(promised_date=days(-1), channel="sms", method="cheque")
+    promise(promised_date=days(30))
+    promise(promised_date=days(400), instalment=True, reason="")
+    promise(amount=D("0"))
+    promise(amount=D("1.234"))
+    promise(amount=D("NaN"))
+
+    def complaint(**changes: Any) -> None:
+        entry = ComplaintEntry("6-2-1203", "lina", AT, "outside_duty", True, "", "", days(-1))
+        cases.append(
+            (
+                f"complaint {changes}",
+                validate_complaint(dataclasses.replace(entry, **changes), now=NOW),
+            )
+        )
+
+    complaint()
+    complaint(category="weather")
+
+    for status, note in (("closed", ""), ("resolved", ""), ("open", "")):
+        entry = ComplaintProgressEntry(0, "lina", AT, status, note)
+        cases.append((f"progress {status}", validate_progress(entry, now=NOW)))
+
+    def payment(**changes: Any) -> None:
+        entry = dataclasses.replace(
+            PaymentEntry("6-2-1203", "lina", AT, D("500"), "cash", None), **changes
+        )
+        cases.append((f"payment {changes}", validate_payment(entry, now=NOW, outstanding=D("100"))))
+
+    payment(periods=())
+    payment(channel="pos", periods=("2026-8", "八月"))
+    payment(channel="cheque", receipt_no="R" * 41)
+
+    def letter(**changes: Any) -> None:
+        entry = LetterEntry("6-2-1203", "lina", AT, "written_demand", True, None, days(3))
+        found = validate_letter(
+            dataclasses.replace(entry, **changes), now=NOW, policy=DEFAULT_POLICY
+        )
+        cases.append((f"letter {changes}", found))
+
+    letter()
+    letter(kind="lawyer_letter", deadline=TODAY)
+    letter(kind="telegram")
+
+    for text in ("", "-5", "abc", "1.234", "1,23", "1e20", "99999999999999"):
+        cases.append((f"amount {text!r}", _problems(parse_amount_text, text)))
+    for text in ("", "2026-02-30", "02-30", "2026-13-01", "next week", "1800-01-01"):
+        cases.append((f"date {text!r}", _problems(lambda t: parse_date_text(t, today=TODAY), text)))
+    for text in ("", "2026-02-30 10:00", "25:00", "soon"):
+        cases.append((f"time {text!r}", _problems(lambda t: parse_datetime_text(t, now=NOW), text)))
+    for text in ("", "2026-13,2026年8月,abc"):
+        cases.append((f"periods {text!r}", _problems(parse_periods_text, text)))
+    return cases
+
+
+def _problems(parse: Any, text: str) -> list[Problem]:
+    with pytest.raises(EntryInvalid) as raised:
+        parse(text)
+    return raised.value.problems
+
+
+def test_every_problem_is_shown_in_chinese_with_no_english_left() -> None:
+    with language("zh_CN"):
+        cases = bad_entries()
+    seen = 0
+    for case, problems in cases:
+        assert problems, case
+        for problem in problems:
+            assert_chinese(problem.message, allowed=CODES | TYPED)
+            seen += 1
+    assert seen > 60
+
+
+def test_chinese_problems_read_as_a_collector_expects() -> None:
+    with language("zh_CN"):
+        [demand] = validate_letter(
+            LetterEntry("6-2-1203", "lina", AT, "written_demand", True, "EMS1", days(3)),
+            now=NOW,
+            policy=DEFAULT_POLICY,
+        )
+        assert demand.message == (
+            "催告函须给业主至少 7 天的缴费期限：应为 2026-12-04 或更晚，不能是 2026-11-30"
+        )
+        [channels] = validate_outcome(dataclasses.replace(OUTCOME, outcome="not_home"), now=NOW)
+        assert channels.message == "“无人在家”只适用于上门，不适用于电话"
+        [over] = validate_payment(
+            PaymentEntry("6-2-1203", "lina", AT, D("500"), "wechat", None),
+            now=NOW,
+            outstanding=D("352.8"),
+        )
+        assert over.message == "500.00 元超过欠费金额 352.80 元；系统不登记预存款"
+        assert _problems(parse_amount_text, "1.234")[0].message == "“1.234”的小数超过两位"
+        assert _problems(lambda t: parse_date_text(t, today=TODAY), "2026-02-30")[0].message == (
+            "“2026-02-30”不存在"
+        )
+        assert _problems(lambda t: parse_date_text(t, today=TODAY), "02-30")[0].message == (
+            "2026 年没有“02-30”这一天"
+        )
+        assert _problems(parse_periods_text, "2026-13")[0].message == (
+            "“2026-13”的月份为 13；月份应为 1-12"
+        )
+        key = validate_outcome(dataclasses.replace(OUTCOME, household_key="six"), now=NOW)
+        assert key[0].message.startswith("'six' 不是有效的房号")

@@ -29,6 +29,7 @@ from callqueue.scripts import (
     FORBIDDEN_TERMS,
     LANGUAGES,
     PHONE,
+    PLACEHOLDERS,
     REMINDER_SMS,
     SCRIPT_KINDS,
     VISIT,
@@ -45,6 +46,7 @@ from callqueue.scripts import (
 )
 from callqueue.store.database import Store, open_store
 from callqueue.store.models import Role, Staff
+from tests.i18n_checks import assert_chinese, language
 
 DAY = dt.date(2026, 11, 27)
 LEFTOVER = re.compile(r"[{}｛｝]")
@@ -379,3 +381,50 @@ def test_save_faq_validates_and_updates(store: Store) -> None:
         rows = session.execute(text("SELECT count(*) FROM faq_entries WHERE id = :i"), {"i": new})
         assert rows.scalar() == 1  # updated in place
     assert split_tags("a, b，c、 d;e；a\n") == ("a", "b", "c", "d", "e")
+
+
+# --- in Chinese ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wording", "expected"),
+    [
+        (
+            "{owner}您好，欠费 {money} 元",
+            "未知的占位符 {money}；可用的占位符为 {owner}、{collector}",
+        ),
+        ("{owner}您好 {amount", "附近的“{”没有闭合"),
+        ("{owner}您好 amount}", "附近有单独的“}”"),
+        ("{amount:.2f} 元", "“{amount:.2f}”不是有效的占位符"),
+        ("｛owner｝您好", "发现全角符号“｛”"),
+        ("{owner}，逾期将停水停电", "请删除'停水'、'停电'：话术中不得以停水、停电"),
+        ("   ", "话术内容为空"),
+        ("好" * 4001, "话术共 4001 个字，最多 4000 个字"),
+    ],
+)
+def test_script_problems_in_chinese(wording: str, expected: str) -> None:
+    with language("zh_CN"):
+        problems = check_script(wording)
+    assert problems and any(expected in problem for problem in problems), problems
+    for problem in problems:
+        assert_chinese(problem, allowed={*PLACEHOLDERS, "wner", "name", "money"})
+
+
+def test_faq_and_script_refusals_in_chinese(store: Store) -> None:
+    with language("zh_CN"), store.session() as session:
+        with pytest.raises(EntryInvalid) as faq:
+            save_faq(session, FaqDraft(" ", "好" * 4001, "标" * 31, "fr", id=999), 77)
+        with pytest.raises(EntryInvalid) as script:
+            save_script(session, "threat", "fr", "{owner}", 99)
+    problems = faq.value.by_field()
+    assert problems == {
+        "question": ["请填写业主的问题"],
+        "answer": ["共 4001 个字，最多 4000 个字"],
+        "tags": [f"每个关键词最多 30 个字：{'标' * 31}"],
+        "language": ["没有语言 'fr'；可用语言为 zh_CN、en"],
+        "staff_id": ["没有编号为 77 的员工"],
+        "id": ["没有第 999 条答客问"],
+    }
+    assert script.value.by_field()["kind"][0].startswith("没有话术 'threat'；可用话术为 ")
+    for problem in (*faq.value.problems, *script.value.problems):
+        assert_chinese(problem.message, allowed={"fr", "threat", "zh_CN", "en", *SCRIPT_KINDS})

@@ -18,8 +18,11 @@ from callqueue.cli.common import (
     open_store_for,
     policy_for,
 )
+from callqueue.i18n import SOURCE_LANGUAGE, _, current_language, join_list, pgettext, role_label
+from callqueue.i18n import fee_label as fee_words
 
 if TYPE_CHECKING:
+    from callqueue.household_view import HouseholdView
     from callqueue.ledger.importer import ImportReport
     from callqueue.store.database import Store
 
@@ -167,28 +170,95 @@ def cmd_household(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
     finally:
         store.close()
-    area = f"{view.area} m²" if view.area is not None else "area unknown"
-    floor = f"floor {view.floor}" if view.floor is not None else "floor unknown"
-    print(f"Household {view.key}  ({floor}, {area})")
-    if view.flags:
-        print(f"  flags: {', '.join(view.flags)}")
-    for person in view.people:
-        phones = [p.number if args.show_phones else p.masked for p in person.phones]
-        primary = ", primary" if person.primary else ""
-        print(f"  {person.name} ({person.role}{primary}): {' / '.join(phones) or 'no phone'}")
-    print("  charges:")
-    for charge in view.charges:
-        state = "paid" if charge.outstanding == 0 else f"owes {charge.outstanding:,.2f}"
-        if charge.limitation is not None and charge.outstanding:
-            state += f", enforceable until {charge.deadline} ({charge.limitation.value})"
-        print(
-            f"    {charge.period}  {fee_label(charge.fee_type):<22} due {charge.due_date}  "
-            f"{charge.amount_due:>10,.2f}  {state}"
-        )
-    print(f"  arrears: {view.total:,.2f}")
-    if view.time_barred:
-        print(f"  time-barred, not collectable: {view.time_barred:,.2f}")
-    if view.not_yet_due:
-        print(f"  billed, not yet due: {view.not_yet_due:,.2f}")
-    print(f"  next step: {view.next_step}")
+    for line in household_lines(view, show_phones=args.show_phones):
+        print(line)
     return 0
+
+
+def _flag_label(flag: str) -> str:
+    labels = {
+        "chronic_defaulter": _("chronic defaulter"),
+        "difficult": _("difficult customer"),
+        "elderly": _("elderly"),
+        "no_phone": _("no phone"),
+        "do_not_call": _("do not call"),
+    }
+    return labels.get(flag, flag)
+
+
+def _limitation_label(state: str) -> str:
+    """A charge's limitation state: the code in English, words in any other language."""
+    if current_language() == SOURCE_LANGUAGE:
+        return state
+    labels = {
+        "running": pgettext("limitation", "running"),
+        "at_risk": pgettext("limitation", "expiring soon"),
+        "time_barred": pgettext("limitation", "time-barred"),
+    }
+    return labels.get(state, state)
+
+
+def household_lines(view: HouseholdView, *, show_phones: bool = False) -> list[str]:
+    """`callqueue household`: people, charges, arrears and the next step, in the current
+    language (English: flags, roles and states as codes)."""
+    from callqueue.cli.queue import pad
+
+    english = current_language() == SOURCE_LANGUAGE
+    area = _("{area} m²").format(area=view.area) if view.area is not None else _("area unknown")
+    floor = (
+        _("floor {floor}").format(floor=view.floor)
+        if view.floor is not None
+        else _("floor unknown")
+    )
+    lines = [_("Household {key}  ({floor}, {area})").format(key=view.key, floor=floor, area=area)]
+    if view.flags:
+        flags = view.flags if english else [_flag_label(flag) for flag in view.flags]
+        lines.append("  " + _("flags: {flags}").format(flags=join_list(flags)))
+    for person in view.people:
+        phones = [p.number if show_phones else p.masked for p in person.phones]
+        role = person.role if english else role_label(person.role)
+        if person.primary:
+            role = _("{role}, primary").format(role=role)
+        lines.append(
+            "  "
+            + _("{name} ({role}): {phones}").format(
+                name=person.name, role=role, phones=" / ".join(phones) or _("no phone")
+            )
+        )
+    lines.append("  " + _("charges:"))
+    for charge in view.charges:
+        state = (
+            _("paid")
+            if charge.outstanding == 0
+            else pgettext("charge state", "owes {amount}").format(
+                amount=f"{charge.outstanding:,.2f}"
+            )
+        )
+        if charge.limitation is not None and charge.outstanding:
+            state = _("{state}, enforceable until {date} ({limitation})").format(
+                state=state, date=charge.deadline, limitation=_limitation_label(charge.limitation)
+            )
+        lines.append(
+            "    "
+            + _("{period}  {fee} due {due}  {amount}  {state}").format(
+                period=charge.period,
+                fee=f"{fee_label(charge.fee_type):<22}"
+                if english
+                else pad(fee_words(charge.fee_type), 22),
+                due=charge.due_date,
+                amount=f"{charge.amount_due:>10,.2f}",
+                state=state,
+            )
+        )
+    lines.append("  " + _("arrears: {amount}").format(amount=f"{view.total:,.2f}"))
+    if view.time_barred:
+        lines.append(
+            "  "
+            + _("time-barred, not collectable: {amount}").format(amount=f"{view.time_barred:,.2f}")
+        )
+    if view.not_yet_due:
+        lines.append(
+            "  " + _("billed, not yet due: {amount}").format(amount=f"{view.not_yet_due:,.2f}")
+        )
+    lines.append("  " + _("next step: {step}").format(step=view.next_step))
+    return lines

@@ -4,7 +4,8 @@ Property-management exports (CSV or XLSX) write the same thing in many ways:
 full-width digits, '6栋' or '6号楼', '¥1,234.50', '2018年7月', Excel serial dates,
 several phone numbers in one cell.  Every importer goes through these parsers so
 that the rest of callqueue only ever sees one spelling, and so that a collector
-gets a plain-English message naming the bad value instead of a stack trace.
+gets a plain message naming the bad value instead of a stack trace, in the current
+language (`callqueue.i18n`: made when the problem is raised).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
+
+from callqueue.i18n import _, join_list, pgettext
 
 __all__ = [
     "COLUMN_LABELS",
@@ -44,7 +47,54 @@ __all__ = [
 
 
 class ValueProblem(ValueError):
-    """A cell value that cannot be understood; the message names the value."""
+    """A cell value that cannot be understood; the message names the value.
+
+    `detail` is the message without its leading subject ("'2026-02-30' does not exist" for
+    "date '2026-02-30' does not exist"), for a form whose field label already names it;
+    `code` tells kinds of problem apart where a caller needs to (NOT_A_DATE).
+    """
+
+    def __init__(self, message: str, *, detail: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = message if detail is None else detail
+        self.code = code
+
+
+NOT_A_DATE = "not_a_date"
+
+
+def _kind_word(kind: str) -> str:
+    """What a value is (the subject of a message), in the current language."""
+    words = {
+        "building": pgettext("value kind", "building"),
+        "unit": pgettext("value kind", "unit"),
+        "room": pgettext("value kind", "room"),
+        "owner name": pgettext("value kind", "owner name"),
+        "phone": pgettext("value kind", "phone"),
+        "area": pgettext("value kind", "area"),
+        "date": pgettext("value kind", "date"),
+        "period": pgettext("value kind", "period"),
+        "fee type": pgettext("value kind", "fee type"),
+        "amount": pgettext("value kind", "amount"),
+        "amount due": pgettext("value kind", "amount due"),
+        "amount paid": pgettext("value kind", "amount paid"),
+        "arrears": pgettext("value kind", "arrears"),
+    }
+    return words.get(kind, kind)
+
+
+def _problem(kind: str, detail: str, *, code: str | None = None) -> ValueProblem:
+    """ "{kind} {detail}" in the current language; `detail` alone when `kind` is ''."""
+    if not kind:
+        return ValueProblem(detail, code=code)
+    message = pgettext("value problem", "{subject} {detail}").format(
+        subject=_kind_word(kind), detail=detail
+    )
+    return ValueProblem(message, detail=detail, code=code)
+
+
+def _empty(kind: str) -> ValueProblem:
+    return _problem(kind, _("is empty"))
 
 
 # --------------------------------------------------------------------------- text
@@ -66,7 +116,7 @@ def _show(text: str) -> str:
     """Quote a value for a message, shortening very long cells."""
     if len(text) > _SHOW_MAX:
         text = text[: _SHOW_MAX - 1] + "…"
-    return f"'{text}'"
+    return pgettext("quoted value", "'{value}'").format(value=text)
 
 
 def _raw(value: object) -> str:
@@ -85,20 +135,33 @@ def _cell_text(value: object, kind: str) -> str:
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, bool):
-        raise ValueProblem(f"{kind} {_show(str(value))} is a yes/no value, not a {kind}")
+        raise _problem(
+            kind,
+            _("{value} is a yes/no value, not a {kind}").format(
+                value=_show(str(value)), kind=_kind_word(kind)
+            ),
+        )
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer():
             return str(int(value))
-        raise ValueProblem(f"{kind} {_show(repr(value))} is not a whole number")
+        raise _problem(kind, _("{value} is not a whole number").format(value=_show(repr(value))))
     if isinstance(value, Decimal):
         if value.is_finite() and value == value.to_integral_value():
             return str(int(value))
-        raise ValueProblem(f"{kind} {_show(str(value))} is not a whole number")
+        raise _problem(kind, _("{value} is not a whole number").format(value=_show(str(value))))
     if isinstance(value, datetime.date):
-        raise ValueProblem(f"{kind} {_show(value.isoformat())} is a date, not a {kind}")
-    raise ValueProblem(f"{kind} {_show(str(value))} is not a {kind}")
+        raise _problem(
+            kind,
+            _("{value} is a date, not a {kind}").format(
+                value=_show(value.isoformat()), kind=_kind_word(kind)
+            ),
+        )
+    raise _problem(
+        kind,
+        _("{value} is not a {kind}").format(value=_show(str(value)), kind=_kind_word(kind)),
+    )
 
 
 # ------------------------------------------------------------- building/unit/room
@@ -137,21 +200,33 @@ def _parse_code(text: str, kind: str, suffix: re.Pattern[str], hint: str, *, chi
     """Shared rules for building / unit / room codes (text is already cleaned, non-empty)."""
     core = suffix.sub("", text).strip()
     if not core:
-        raise ValueProblem(f"{kind} {_show(text)} has no number; {hint}")
+        raise _problem(
+            kind, _("{value} has no number; {hint}").format(value=_show(text), hint=hint)
+        )
     if chinese:
         number = _chinese_number(core)
         if number is not None:
             return str(number)
     if "-" in core:
-        raise ValueProblem(f"{kind} {_show(text)} contains '-'; {hint}")
+        raise _problem(kind, _("{value} contains '-'; {hint}").format(value=_show(text), hint=hint))
     if " " in core:
-        raise ValueProblem(f"{kind} {_show(text)} contains a space; {hint}")
+        raise _problem(
+            kind, _("{value} contains a space; {hint}").format(value=_show(text), hint=hint)
+        )
     if len(core) > 10 and re.fullmatch(r"[A-Za-z0-9]+", core):
-        raise ValueProblem(f"{kind} {_show(text)} is longer than 10 characters")
+        raise _problem(kind, _("{value} is longer than 10 characters").format(value=_show(text)))
     if any(c in "〇零一二两三四五六七八九十百千" for c in core):
-        raise ValueProblem(f"{kind} {_show(text)} is not a number we can read; write it in digits")
+        raise _problem(
+            kind,
+            _("{value} is not a number we can read; write it in digits").format(value=_show(text)),
+        )
     if not _CODE.fullmatch(core):
-        raise ValueProblem(f"{kind} {_show(text)} may only contain letters and digits; {hint}")
+        raise _problem(
+            kind,
+            _("{value} may only contain letters and digits; {hint}").format(
+                value=_show(text), hint=hint
+            ),
+        )
     if _DIGITS.fullmatch(core):
         return str(int(core))
     return core.upper()
@@ -166,12 +241,12 @@ def parse_building(value: object) -> str:
     """Building code: '6栋', '6号楼', '六栋', 6.0 -> '6'; 'a3栋' -> 'A3'."""
     text = _cell_text(value, "building")
     if not text:
-        raise ValueProblem("building is empty")
+        raise _empty("building")
     return _parse_code(
         text,
         "building",
         _BUILDING_SUFFIX,
-        "write only the building number (e.g. 6 or A3) and put the unit in its own column",
+        _("write only the building number (e.g. 6 or A3) and put the unit in its own column"),
         chinese=True,
     )
 
@@ -185,7 +260,7 @@ def parse_unit(value: object) -> str:
         text,
         "unit",
         _UNIT_SUFFIX,
-        "write only the unit number (e.g. 2 or A)",
+        _("write only the unit number (e.g. 2 or A)"),
         chinese=True,
     )
 
@@ -194,12 +269,12 @@ def parse_room(value: object) -> str:
     """Room number: '1203室', 1203.0 -> '1203'; '1203a' -> '1203A'; '0501' -> '501'."""
     text = _cell_text(value, "room")
     if not text:
-        raise ValueProblem("room is empty")
+        raise _empty("room")
     return _parse_code(
         text,
         "room",
         _ROOM_SUFFIX,
-        "put the unit in its own column",
+        _("put the unit in its own column"),
         chinese=False,
     )
 
@@ -235,7 +310,7 @@ def parse_owner_name(value: object) -> str:
     """Owner name: trims, joins spaced-out Chinese names, normalises middle dots to '·'."""
     text = _cell_text(value, "owner name")
     if not text:
-        raise ValueProblem("owner name is empty")
+        raise _empty("owner name")
     name = text.translate(_NAME_PUNCT)
     name = _DOT_RUN.sub("·", name).strip("·").strip()
     name = _CJK_SPACE.sub("", name)
@@ -244,16 +319,26 @@ def parse_owner_name(value: object) -> str:
             continue
         category = unicodedata.category(char)
         if category[0] == "N":
-            raise ValueProblem(f"owner name {_show(text)} contains the digit '{char}'")
+            raise _problem(
+                "owner name",
+                _("{value} contains the digit '{char}'").format(value=_show(text), char=char),
+            )
         if category[0] not in "LM":
-            raise ValueProblem(
-                f"owner name {_show(text)} contains '{char}'; "
-                "only letters, spaces and · - ' are allowed"
+            raise _problem(
+                "owner name",
+                _("{value} contains '{char}'; only letters, spaces and · - ' are allowed").format(
+                    value=_show(text), char=char
+                ),
             )
     if not any(unicodedata.category(c)[0] == "L" for c in name):
-        raise ValueProblem(f"owner name {_show(text)} has no letters")
+        raise _problem("owner name", _("{value} has no letters").format(value=_show(text)))
     if len(name) > _NAME_MAX:
-        raise ValueProblem(f"owner name {_show(text)} is longer than {_NAME_MAX} characters")
+        raise _problem(
+            "owner name",
+            _("{value} is longer than {limit} characters").format(
+                value=_show(text), limit=_NAME_MAX
+            ),
+        )
     return name
 
 
@@ -318,9 +403,11 @@ def _normalize_phone(token: str) -> str | None:
 
 
 def _phone_problem(shown: str) -> ValueProblem:
-    return ValueProblem(
-        f"phone {_show(shown)} is not a mobile (11 digits from 1) "
-        "or a landline (area code and 7-8 digits)"
+    return _problem(
+        "phone",
+        _(
+            "{value} is not a mobile (11 digits from 1) or a landline (area code and 7-8 digits)"
+        ).format(value=_show(shown)),
     )
 
 
@@ -368,7 +455,7 @@ def _split_number(text: str, *, currency: bool) -> tuple[bool, str, str] | None:
     """Split '¥-1,234.50' into (negative, '1234', '50'); None if it is not a number."""
     s = text.replace("\u2212", "-")
     negative = signed = False
-    for _ in range(3):
+    for _attempt in range(3):
         before = s
         bracketed = re.fullmatch(r"\((.*)\)", s)
         if bracketed:
@@ -392,12 +479,12 @@ def _split_number(text: str, *, currency: bool) -> tuple[bool, str, str] | None:
 def _float_decimal(value: float, kind: str) -> Decimal:
     """Exact decimal of what Excel displayed (via repr), never Decimal(float)."""
     if not math.isfinite(value):
-        raise ValueProblem(f"{kind} {_show(repr(value))} is not a number")
+        raise _problem(kind, _("{value} is not a number").format(value=_show(repr(value))))
     return Decimal(repr(value))
 
 
 def _too_many_places(field: str, shown: str) -> ValueProblem:
-    return ValueProblem(f"{field} {_show(shown)} has more than 2 decimal places")
+    return _problem(field, _("{value} has more than 2 decimal places").format(value=_show(shown)))
 
 
 def _money(value: object, field: str) -> Decimal | None:
@@ -406,7 +493,9 @@ def _money(value: object, field: str) -> Decimal | None:
         return None
     shown = _raw(value)
     if isinstance(value, bool):
-        raise ValueProblem(f"{field} {_show(shown)} is a yes/no value, not an amount")
+        raise _problem(
+            field, _("{value} is a yes/no value, not an amount").format(value=_show(shown))
+        )
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, float):
@@ -416,7 +505,7 @@ def _money(value: object, field: str) -> Decimal | None:
             amount = amount.quantize(_CENT, rounding=ROUND_HALF_UP)
     elif isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueProblem(f"{field} {_show(shown)} is not a number")
+            raise _problem(field, _("{value} is not a number").format(value=_show(shown)))
         amount = value
         if abs(amount) < _MONEY_LIMIT and amount != amount.quantize(_CENT):
             raise _too_many_places(field, shown)
@@ -426,19 +515,22 @@ def _money(value: object, field: str) -> Decimal | None:
             return None
         parts = _split_number(text, currency=True)
         if parts is None:
-            raise ValueProblem(
-                f"{field} {_show(text)} is not an amount; write it like 1234.50 or 1,234.50"
+            raise _problem(
+                field,
+                _("{value} is not an amount; write it like 1234.50 or 1,234.50").format(
+                    value=_show(text)
+                ),
             )
         negative, whole, frac = parts
         if len(frac.rstrip("0")) > 2:
             raise _too_many_places(field, text)
         amount = Decimal(f"{'-' if negative else ''}{whole}.{frac[:2] or '0'}")
     else:
-        raise ValueProblem(f"{field} {_show(shown)} is not an amount")
+        raise _problem(field, _("{value} is not an amount").format(value=_show(shown)))
     if amount < 0:
-        raise ValueProblem(f"{field} {_show(shown)} is negative")
+        raise _problem(field, _("{value} is negative").format(value=_show(shown)))
     if amount >= _MONEY_LIMIT:
-        raise ValueProblem(f"{field} {_show(shown)} is too large")
+        raise _problem(field, _("{value} is too large").format(value=_show(shown)))
     if amount.is_zero():
         return Decimal("0.00")
     return amount.quantize(_CENT)
@@ -448,7 +540,7 @@ def parse_money(value: object, *, field: str = "amount") -> Decimal:
     """Exact yuan amount with at most 2 decimals: '¥1,234.5' -> Decimal('1234.50')."""
     amount = _money(value, field)
     if amount is None:
-        raise ValueProblem(f"{field} is empty")
+        raise _empty(field)
     return amount
 
 
@@ -463,14 +555,16 @@ def parse_area(value: object) -> Decimal | None:
         return None
     shown = _raw(value)
     if isinstance(value, bool):
-        raise ValueProblem(f"area {_show(shown)} is a yes/no value, not an area")
+        raise _problem(
+            "area", _("{value} is a yes/no value, not an area").format(value=_show(shown))
+        )
     if isinstance(value, int):
         area = Decimal(value)
     elif isinstance(value, float):
         area = _float_decimal(value, "area")
     elif isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueProblem(f"area {_show(shown)} is not a number")
+            raise _problem("area", _("{value} is not a number").format(value=_show(shown)))
         area = value
     elif isinstance(value, str):
         text = clean_text(value)
@@ -478,15 +572,20 @@ def parse_area(value: object) -> Decimal | None:
             return None
         parts = _split_number(_AREA_SUFFIX.sub("", text), currency=False)
         if parts is None:
-            raise ValueProblem(f"area {_show(text)} is not a number of m² like 89.5")
+            raise _problem(
+                "area", _("{value} is not a number of m² like 89.5").format(value=_show(text))
+            )
         negative, whole, frac = parts
         area = Decimal(f"{'-' if negative else ''}{whole}.{frac or '0'}")
     else:
-        raise ValueProblem(f"area {_show(shown)} is not an area")
+        raise _problem("area", _("{value} is not an area").format(value=_show(shown)))
     if -_AREA_LIMIT < area < _AREA_LIMIT:
         area = area.quantize(_CENT, rounding=ROUND_HALF_UP)
     if not 0 < area < _AREA_LIMIT:
-        raise ValueProblem(f"area {_show(shown)} must be more than 0 and less than 100000 m²")
+        raise _problem(
+            "area",
+            _("{value} must be more than 0 and less than 100000 m²").format(value=_show(shown)),
+        )
     return area
 
 
@@ -510,8 +609,11 @@ _PERIOD_PATTERNS = (
 
 def _check_year(year: int, kind: str, shown: str) -> None:
     if not _YEAR_MIN <= year <= _YEAR_MAX:
-        raise ValueProblem(
-            f"{kind} {_show(shown)} has year {year}; expected {_YEAR_MIN}-{_YEAR_MAX}"
+        raise _problem(
+            kind,
+            _("{value} has year {year}; expected {first}-{last}").format(
+                value=_show(shown), year=year, first=_YEAR_MIN, last=_YEAR_MAX
+            ),
         )
 
 
@@ -529,7 +631,19 @@ def _make_date(year: int, month: int, day: int, kind: str, shown: str) -> dateti
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise ValueProblem(f"{kind} {_show(shown)} does not exist") from None
+        raise _problem(kind, _("{value} does not exist").format(value=_show(shown))) from None
+
+
+def _not_a_date(shown: str) -> ValueProblem:
+    return _problem("date", _("{value} is not a date").format(value=_show(shown)), code=NOT_A_DATE)
+
+
+def _not_a_date_like(shown: str) -> ValueProblem:
+    return _problem(
+        "date",
+        _("{value} is not a date like 2018-07-31").format(value=_show(shown)),
+        code=NOT_A_DATE,
+    )
 
 
 def _date(value: object) -> datetime.date | None:
@@ -545,16 +659,19 @@ def _date(value: object) -> datetime.date | None:
         _check_year(value.year, "date", shown)
         return value
     if isinstance(value, bool):
-        raise ValueProblem(f"date {_show(shown)} is a yes/no value, not a date")
+        raise _problem(
+            "date",
+            _("{value} is a yes/no value, not a date").format(value=_show(shown)),
+        )
     if isinstance(value, (int, float, Decimal)):
         if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
-            raise ValueProblem(f"date {_show(shown)} is not a date")
+            raise _not_a_date(shown)
         if _SERIAL_MIN <= value <= _SERIAL_MAX:
             result = _EXCEL_EPOCH + datetime.timedelta(days=int(value))
             _check_year(result.year, "date", shown)
             return result
         if value != int(value):
-            raise ValueProblem(f"date {_show(shown)} is not a date like 2018-07-31")
+            raise _not_a_date_like(shown)
         text = str(int(value))
     elif isinstance(value, str):
         text = clean_text(value)
@@ -562,10 +679,10 @@ def _date(value: object) -> datetime.date | None:
             return None
         shown = text
     else:
-        raise ValueProblem(f"date {_show(shown)} is not a date")
+        raise _not_a_date(shown)
     parts = _date_parts(text)
     if parts is None:
-        raise ValueProblem(f"date {_show(shown)} is not a date like 2018-07-31")
+        raise _not_a_date_like(shown)
     return _make_date(*parts, "date", shown)
 
 
@@ -573,7 +690,7 @@ def parse_date(value: object) -> datetime.date:
     """A date: '2018-07-31', '2018年7月31日', 20180731, Excel serial 43312, date/datetime."""
     result = _date(value)
     if result is None:
-        raise ValueProblem("date is empty")
+        raise _empty("date")
     return result
 
 
@@ -585,7 +702,7 @@ def parse_optional_date(value: object) -> datetime.date | None:
 def parse_period(value: object) -> str:
     """Billing period as 'YYYY-MM': '2018年7月', '2018/7', 201807, '2018-07-01' -> '2018-07'."""
     if value is None:
-        raise ValueProblem("period is empty")
+        raise _empty("period")
     shown = _raw(value)
     if isinstance(value, datetime.date):
         _check_year(value.year, "period", shown)
@@ -593,25 +710,35 @@ def parse_period(value: object) -> str:
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
         # A period typed as 2018.07 becomes a number in Excel; 2018.10 then shows as 2018.1.
         if re.fullmatch(r"[0-9]{4}\.[0-9]", repr(value)):
-            raise ValueProblem(
-                f"period {_show(repr(value))} could be month 1 or 10; "
-                "format the cell as text, e.g. 2018-10"
+            raise _problem(
+                "period",
+                _("{value} could be month 1 or 10; format the cell as text, e.g. 2018-10").format(
+                    value=_show(repr(value))
+                ),
             )
         value = repr(value)
     text = _cell_text(value, "period")
     if not text:
-        raise ValueProblem("period is empty")
+        raise _empty("period")
     for pattern in _PERIOD_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
             year, month = int(match.group(1)), int(match.group(2))
             _check_year(year, "period", text)
             if not 1 <= month <= 12:
-                raise ValueProblem(f"period {_show(text)} has month {month}; months are 1-12")
+                raise _problem(
+                    "period",
+                    _("{value} has month {month}; months are 1-12").format(
+                        value=_show(text), month=month
+                    ),
+                )
             return f"{year:04d}-{month:02d}"
     parts = _date_parts(text)
     if parts is None:
-        raise ValueProblem(f"period {_show(text)} is not a month like 2018-07 or 2018年7月")
+        raise _problem(
+            "period",
+            _("{value} is not a month like 2018-07 or 2018年7月").format(value=_show(text)),
+        )
     day = _make_date(*parts, "period", text)
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -682,11 +809,14 @@ def parse_fee_type(value: object) -> str:
     """Fee type code ('property', 'electricity', ...) from a Chinese or English name."""
     text = _cell_text(value, "fee type")
     if not text:
-        raise ValueProblem("fee type is empty")
+        raise _empty("fee type")
     code = _FEE_LOOKUP.get(_key(text))
     if code is None:
-        names = ", ".join(FEE_TYPE_LABELS_ZH[c] for c in FEE_TYPES)
-        raise ValueProblem(f"fee type {_show(text)} is not known; use one of {names}")
+        names = join_list([FEE_TYPE_LABELS_ZH[c] for c in FEE_TYPES])
+        raise _problem(
+            "fee type",
+            _("{value} is not known; use one of {names}").format(value=_show(text), names=names),
+        )
     return code
 
 

@@ -10,6 +10,9 @@ household exist, is the staff member active, how much is outstanding) and raise
 
 Text typed by users (amounts, dates, times, periods) goes through the `parse_*_text`
 helpers or a `TextFields` collector, whose errors are `Problem`s on the named field.
+
+Messages are in the current language (`callqueue.i18n`), made when the problem is found;
+field names are codes (the entry's field names), never translated.
 """
 
 from __future__ import annotations
@@ -17,12 +20,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from callqueue.household_key import parse_key
+from callqueue.i18n import (
+    SOURCE_LANGUAGE,
+    _,
+    code_words,
+    current_language,
+    join_clauses,
+    join_list,
+    join_words,
+    outcome_label,
+    payment_channel_label,
+    pgettext,
+)
 from callqueue.ledger.values import (
+    NOT_A_DATE,
     ValueProblem,
     clean_text,
     parse_date,
@@ -91,7 +107,8 @@ INSTALMENT_MAX_DAYS = 366  # a sanity bound on instalment plans (typos like 2062
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an entry: the entry's field name and a plain-English message."""
+    """One thing wrong with an entry: the entry's field name and a message in the current
+    language."""
 
     field: str
     message: str
@@ -147,13 +164,18 @@ OUTCOMES_BY_CHANNEL: dict[ContactChannel, frozenset[ContactOutcome]] = {
 }
 """Which outcomes each channel can have."""
 
-_CHANNEL_PLURAL = {
-    ContactChannel.CALL: "calls",
-    ContactChannel.VISIT: "visits",
-    ContactChannel.SMS: "SMS",
-    ContactChannel.LETTER: "letters",
-    ContactChannel.NOTICE: "notices",
-}
+
+def _channel_plural(channel: ContactChannel) -> str:
+    """ "calls", "visits"…: what an outcome is for, in the current language."""
+    words = {
+        ContactChannel.CALL: pgettext("channels", "calls"),
+        ContactChannel.VISIT: pgettext("channels", "visits"),
+        ContactChannel.SMS: pgettext("channels", "SMS"),
+        ContactChannel.LETTER: pgettext("channels", "letters"),
+        ContactChannel.NOTICE: pgettext("channels", "notices"),
+    }
+    return words[channel]
+
 
 PROMISE_METHODS: tuple[str, ...] = (*(c.value for c in PaymentChannel), "pickup")
 """How an owner promises to pay: a payment channel, or a pick-up by staff (上门收取)."""
@@ -303,10 +325,15 @@ def _check_common(
         except ValueError as error:
             problems.append(Problem("household_key", str(error)))
     if _blank(staff_code):
-        problems.append(Problem("staff_code", "say who records this (a staff code)"))
+        problems.append(Problem("staff_code", _("say who records this (a staff code)")))
     if at > now:
         problems.append(
-            Problem("at", f"{at:%Y-%m-%d %H:%M} is in the future (it is now {now:%Y-%m-%d %H:%M})")
+            Problem(
+                "at",
+                _("{at} is in the future (it is now {now})").format(
+                    at=f"{at:%Y-%m-%d %H:%M}", now=f"{now:%Y-%m-%d %H:%M}"
+                ),
+            )
         )
 
 
@@ -324,49 +351,68 @@ def _check_text(
         return
     assert text is not None
     if len(text) > limit:
-        problems.append(Problem(field, f"is {len(text):,} characters; at most {limit:,}"))
+        problems.append(
+            Problem(
+                field,
+                _("is {length} characters; at most {limit}").format(
+                    length=f"{len(text):,}", limit=f"{limit:,}"
+                ),
+            )
+        )
 
 
 def _check_amount(problems: list[Problem], field: str, amount: Decimal) -> bool:
     """Positive with at most two decimals; False (with a problem) otherwise."""
     if not amount.is_finite():
-        problems.append(Problem(field, f"{amount} is not an amount"))
+        problems.append(Problem(field, _("{amount} is not an amount").format(amount=amount)))
         return False
     if amount <= ZERO:
-        problems.append(Problem(field, f"must be more than 0, not {amount}"))
+        problems.append(
+            Problem(field, _("must be more than 0, not {amount}").format(amount=amount))
+        )
         return False
     if amount != amount.quantize(CENT):
-        problems.append(Problem(field, f"{amount} has more than 2 decimal places"))
+        problems.append(
+            Problem(field, _("{amount} has more than 2 decimal places").format(amount=amount))
+        )
         return False
     return True
 
 
 def _check_not_over(
-    problems: list[Problem], amount: Decimal, outstanding: Decimal | None, why: str = ""
+    problems: list[Problem], amount: Decimal, outstanding: Decimal | None, *, paying: bool
 ) -> None:
     if outstanding is not None and amount > outstanding:
+        if paying:
+            template = _(
+                "{amount} is more than the {outstanding} outstanding; "
+                "callqueue records no credit balances"
+            )
+        else:
+            template = _("{amount} is more than the {outstanding} outstanding")
         problems.append(
             Problem(
                 "amount",
-                f"{format_yuan(amount)} is more than the {format_yuan(outstanding)} "
-                f"outstanding{why}",
+                template.format(amount=format_yuan(amount), outstanding=format_yuan(outstanding)),
             )
         )
 
 
 def _choice(
-    problems: list[Problem], field: str, value: str, allowed: Iterable[str], what: str
+    problems: list[Problem], field: str, value: str, allowed: Iterable[str], template: str
 ) -> bool:
+    """True when `value` is one of `allowed`; else a problem from `template` (translated,
+    with {value} and {options}: the codes the CLI accepts)."""
     options = list(allowed)
     if value in options:
         return True
-    problems.append(Problem(field, f"{value!r} is not a {what}; use one of {', '.join(options)}"))
+    problems.append(Problem(field, template.format(value=repr(value), options=join_list(options))))
     return False
 
 
-def _join(words: Sequence[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+def _quote(text: str) -> str:
+    """A value as messages quote it: '2026-02-30' (English), “2026-02-30” (Chinese)."""
+    return pgettext("quoted value", "'{value}'").format(value=text)
 
 
 def normalise_phone(text: str) -> str:
@@ -374,9 +420,9 @@ def normalise_phone(text: str) -> str:
     try:
         numbers = parse_phones(text)
     except ValueProblem as error:
-        raise ValueError(str(error)) from None
+        raise ValueError(error.detail) from None
     if len(numbers) != 1:
-        raise ValueError(f"{text!r} is not one phone number")
+        raise ValueError(_("{text} is not one phone number").format(text=repr(text)))
     return numbers[0]
 
 
@@ -394,7 +440,7 @@ def _check_proof(problems: list[Problem], delivered: bool, proof: str | None) ->
         problems.append(
             Problem(
                 "proof",
-                "delivery needs proof: a tracking number, a signed receipt or a photo reference",
+                _("delivery needs proof: a tracking number, a signed receipt or a photo reference"),
             )
         )
     _check_text(problems, "proof", proof, PROOF_MAX)
@@ -408,79 +454,97 @@ def validate_outcome(entry: OutcomeEntry, *, now: dt.datetime) -> list[Problem]:
     problems: list[Problem] = []
     _check_common(problems, entry.household_key, entry.staff_code, entry.at, now)
     channel_ok = _choice(
-        problems, "channel", entry.channel, [c.value for c in ContactChannel], "channel"
+        problems,
+        "channel",
+        entry.channel,
+        [c.value for c in ContactChannel],
+        _("{value} is not a channel; use one of {options}"),
     )
     outcome_ok = _choice(
-        problems, "outcome", entry.outcome, [o.value for o in ContactOutcome], "contact outcome"
+        problems,
+        "outcome",
+        entry.outcome,
+        [o.value for o in ContactOutcome],
+        _("{value} is not a contact outcome; use one of {options}"),
     )
     channel = ContactChannel(entry.channel) if channel_ok else None
     outcome = ContactOutcome(entry.outcome) if outcome_ok else None
     if channel is ContactChannel.LETTER:
         problems.append(
-            Problem("channel", "record letters as a letter entry (kind, deadline, proof)")
+            Problem("channel", _("record letters as a letter entry (kind, deadline, proof)"))
         )
         channel = None
     if outcome is ContactOutcome.PROMISE:
-        problems.append(Problem("outcome", "use a promise entry (date and amount)"))
+        problems.append(Problem("outcome", _("use a promise entry (date and amount)")))
     elif outcome is ContactOutcome.PAID_ON_SPOT:
         problems.append(
-            Problem("outcome", "record a payment (with the visit) instead: it is allocated too")
+            Problem("outcome", _("record a payment (with the visit) instead: it is allocated too"))
         )
     elif (
         channel is not None and outcome is not None and outcome not in OUTCOMES_BY_CHANNEL[channel]
     ):
-        allowed = [_CHANNEL_PLURAL[c] for c, o in OUTCOMES_BY_CHANNEL.items() if outcome in o]
+        allowed = [_channel_plural(c) for c, o in OUTCOMES_BY_CHANNEL.items() if outcome in o]
         problems.append(
             Problem(
                 "outcome",
-                f"{outcome.value!r} is for {_join(allowed)}, not {_CHANNEL_PLURAL[channel]}",
+                _("{outcome} is for {allowed}, not {channel}").format(
+                    outcome=_code_shown(outcome_label, outcome.value),
+                    allowed=join_words(allowed),
+                    channel=_channel_plural(channel),
+                ),
             )
         )
     if outcome is ContactOutcome.CALLBACK:
         if entry.callback_at is None:
-            problems.append(Problem("callback_at", "a callback needs the time to call back"))
+            problems.append(Problem("callback_at", _("a callback needs the time to call back")))
         elif entry.callback_at <= entry.at:
             problems.append(
                 Problem(
                     "callback_at",
-                    f"{entry.callback_at:%Y-%m-%d %H:%M} is not after the contact "
-                    f"({entry.at:%Y-%m-%d %H:%M})",
+                    _("{callback} is not after the contact ({at})").format(
+                        callback=f"{entry.callback_at:%Y-%m-%d %H:%M}",
+                        at=f"{entry.at:%Y-%m-%d %H:%M}",
+                    ),
                 )
             )
         elif entry.callback_at > entry.at + dt.timedelta(days=CALLBACK_MAX_DAYS):
             problems.append(
                 Problem(
                     "callback_at",
-                    f"{entry.callback_at:%Y-%m-%d %H:%M} is more than {CALLBACK_MAX_DAYS} days "
-                    "ahead; the queue brings the household back before then",
+                    _(
+                        "{callback} is more than {days} days ahead; the queue brings the "
+                        "household back before then"
+                    ).format(
+                        callback=f"{entry.callback_at:%Y-%m-%d %H:%M}", days=CALLBACK_MAX_DAYS
+                    ),
                 )
             )
     elif entry.callback_at is not None and outcome is not None:
-        problems.append(Problem("callback_at", "only a callback outcome has a callback time"))
+        problems.append(Problem("callback_at", _("only a callback outcome has a callback time")))
     if outcome in _NEEDS_NOTE and channel in _CONVERSATION_CHANNELS and _blank(entry.note):
         problems.append(
             Problem(
                 "note",
-                "write what the owner said: the note is what makes the contact evidence",
+                _("write what the owner said: the note is what makes the contact evidence"),
             )
         )
     _check_text(problems, "note", entry.note, NOTE_MAX)
     if entry.phone_number is not None:
         if channel is not None and channel not in _PHONE_CHANNELS:
-            problems.append(Problem("phone_number", "only calls and SMS have a phone number"))
+            problems.append(Problem("phone_number", _("only calls and SMS have a phone number")))
         else:
             _check_phone(problems, entry.phone_number)
     _check_proof(problems, outcome is ContactOutcome.DELIVERED, entry.proof)
     if entry.category is not None:
         if outcome is not None and outcome is not ContactOutcome.DISPUTE:
-            problems.append(Problem("category", "only a dispute has a complaint category"))
+            problems.append(Problem("category", _("only a dispute has a complaint category")))
         else:
             _choice(
                 problems,
                 "category",
                 entry.category,
                 [c.value for c in ComplaintCategory],
-                "complaint category",
+                _("{value} is not a complaint category; use one of {options}"),
             )
     return problems
 
@@ -500,21 +564,27 @@ def validate_promise(
         "channel",
         entry.channel,
         [c.value for c in sorted(_CONVERSATION_CHANNELS)],
-        "channel for a promise",
+        _("{value} is not a channel for a promise; use one of {options}"),
     )
     day = entry.at.date()
     rules = policy.promises
     if entry.promised_date < day:
         problems.append(
-            Problem("promised_date", f"{entry.promised_date} is in the past (promised on {day})")
+            Problem(
+                "promised_date",
+                _("{date} is in the past (promised on {day})").format(
+                    date=entry.promised_date, day=day
+                ),
+            )
         )
     elif entry.instalment:
         if entry.promised_date > day + dt.timedelta(days=INSTALMENT_MAX_DAYS):
             problems.append(
                 Problem(
                     "promised_date",
-                    f"{entry.promised_date} is more than a year ahead; record the next "
-                    "instalment's date",
+                    _("{date} is more than a year ahead; record the next instalment's date").format(
+                        date=entry.promised_date
+                    ),
                 )
             )
     elif entry.promised_date > day + dt.timedelta(days=rules.max_days):
@@ -522,17 +592,25 @@ def validate_promise(
         problems.append(
             Problem(
                 "promised_date",
-                f"{entry.promised_date} is more than {rules.max_days} days ahead (latest "
-                f"{latest}); a later date is an instalment plan with a reason",
+                _(
+                    "{date} is more than {days} days ahead (latest {latest}); a later date is an "
+                    "instalment plan with a reason"
+                ).format(date=entry.promised_date, days=rules.max_days, latest=latest),
             )
         )
     if entry.instalment and _blank(entry.reason):
-        problems.append(Problem("reason", "an instalment plan needs a reason (e.g. hardship)"))
+        problems.append(Problem("reason", _("an instalment plan needs a reason (e.g. hardship)")))
     _check_text(problems, "reason", entry.reason, REASON_MAX)
     if entry.amount is not None and _check_amount(problems, "amount", entry.amount):
-        _check_not_over(problems, entry.amount, outstanding)
+        _check_not_over(problems, entry.amount, outstanding, paying=False)
     if entry.method is not None:
-        _choice(problems, "method", entry.method, PROMISE_METHODS, "payment method")
+        _choice(
+            problems,
+            "method",
+            entry.method,
+            PROMISE_METHODS,
+            _("{value} is not a payment method; use one of {options}"),
+        )
     _check_text(problems, "note", entry.note, NOTE_MAX)
     _check_phone(problems, entry.phone_number)
     return problems
@@ -547,14 +625,16 @@ def validate_complaint(entry: ComplaintEntry, *, now: dt.datetime) -> list[Probl
         "category",
         entry.category,
         [c.value for c in ComplaintCategory],
-        "complaint category",
+        _("{value} is not a complaint category; use one of {options}"),
     )
     if category_ok and entry.category == ComplaintCategory.OUTSIDE_DUTY and entry.within_duty:
         problems.append(
             Problem(
                 "within_duty",
-                "a matter outside the company's duty is not within duty; explain it to the "
-                "owner and offer a way to solve it",
+                _(
+                    "a matter outside the company's duty is not within duty; explain it to the "
+                    "owner and offer a way to solve it"
+                ),
             )
         )
     _check_text(
@@ -562,15 +642,17 @@ def validate_complaint(entry: ComplaintEntry, *, now: dt.datetime) -> list[Probl
         "description",
         entry.description,
         DESCRIPTION_MAX,
-        required="say what the owner complains about or asks for",
+        required=_("say what the owner complains about or asks for"),
     )
     if entry.handler_code is not None and _blank(entry.handler_code):
-        problems.append(Problem("handler_code", "is empty; leave it out or name a staff code"))
+        problems.append(Problem("handler_code", _("is empty; leave it out or name a staff code")))
     if entry.report_back_on is not None and entry.report_back_on < entry.at.date():
         problems.append(
             Problem(
                 "report_back_on",
-                f"{entry.report_back_on} is before the complaint ({entry.at.date()})",
+                _("{date} is before the complaint ({day})").format(
+                    date=entry.report_back_on, day=entry.at.date()
+                ),
             )
         )
     return problems
@@ -581,14 +663,25 @@ def validate_progress(entry: ComplaintProgressEntry, *, now: dt.datetime) -> lis
     problems: list[Problem] = []
     _check_common(problems, entry.household_key, entry.staff_code, entry.at, now)
     if entry.complaint_id <= 0:
-        problems.append(Problem("complaint_id", f"{entry.complaint_id} is not a complaint number"))
-    status_ok = _choice(problems, "status", entry.status, PROGRESS_STATUSES, "progress status")
+        problems.append(
+            Problem(
+                "complaint_id",
+                _("{id} is not a complaint number").format(id=entry.complaint_id),
+            )
+        )
+    status_ok = _choice(
+        problems,
+        "status",
+        entry.status,
+        PROGRESS_STATUSES,
+        _("{value} is not a progress status; use one of {options}"),
+    )
     if status_ok and entry.status == ComplaintStatus.CLOSED:
-        required = "say what the owner was told of the result"
+        required = _("say what the owner was told of the result")
     elif status_ok and entry.status == ComplaintStatus.RESOLVED:
-        required = "say how it was resolved"
+        required = _("say how it was resolved")
     else:
-        required = "say what was done"
+        required = _("say what was done")
     _check_text(problems, "note", entry.note, DESCRIPTION_MAX, required=required)
     return problems
 
@@ -600,11 +693,13 @@ def validate_payment(
     problems: list[Problem] = []
     _check_common(problems, entry.household_key, entry.staff_code, entry.at, now)
     if _check_amount(problems, "amount", entry.amount):
-        _check_not_over(
-            problems, entry.amount, outstanding, "; callqueue records no credit balances"
-        )
+        _check_not_over(problems, entry.amount, outstanding, paying=True)
     channel_ok = _choice(
-        problems, "channel", entry.channel, [c.value for c in PaymentChannel], "payment channel"
+        problems,
+        "channel",
+        entry.channel,
+        [c.value for c in PaymentChannel],
+        _("{value} is not a payment channel; use one of {options}"),
     )
     if (
         channel_ok
@@ -612,17 +707,29 @@ def validate_payment(
         and _blank(entry.receipt_no)
     ):
         problems.append(
-            Problem("receipt_no", f"a {entry.channel} payment needs the receipt number")
+            Problem(
+                "receipt_no",
+                _("a {channel} payment needs the receipt number").format(
+                    channel=code_words(payment_channel_label, entry.channel)
+                ),
+            )
         )
     if entry.receipt_no is not None and len(entry.receipt_no.strip()) > RECEIPT_MAX:
-        problems.append(Problem("receipt_no", f"is longer than {RECEIPT_MAX} characters"))
+        problems.append(
+            Problem("receipt_no", _("is longer than {limit} characters").format(limit=RECEIPT_MAX))
+        )
     if entry.periods is not None:
         if not entry.periods:
-            problems.append(Problem("periods", "name at least one period, or leave it out"))
+            problems.append(Problem("periods", _("name at least one period, or leave it out")))
         bad = [p for p in entry.periods if not _is_period(p)]
         if bad:
             problems.append(
-                Problem("periods", f"{', '.join(map(repr, bad))}: write periods like 2026-08")
+                Problem(
+                    "periods",
+                    _("{periods}: write periods like 2026-08").format(
+                        periods=join_list(map(repr, bad))
+                    ),
+                )
             )
     _check_text(problems, "note", entry.note, NOTE_MAX)
     return problems
@@ -632,7 +739,13 @@ def validate_letter(entry: LetterEntry, *, now: dt.datetime, policy: Policy) -> 
     """Every problem with a letter entry."""
     problems: list[Problem] = []
     _check_common(problems, entry.household_key, entry.staff_code, entry.at, now)
-    kind_ok = _choice(problems, "kind", entry.kind, [k.value for k in LetterKind], "letter kind")
+    kind_ok = _choice(
+        problems,
+        "kind",
+        entry.kind,
+        [k.value for k in LetterKind],
+        _("{value} is not a letter kind; use one of {options}"),
+    )
     day = entry.at.date()
     deadline = entry.deadline
     if kind_ok and entry.kind == LetterKind.WRITTEN_DEMAND:
@@ -642,12 +755,19 @@ def validate_letter(entry: LetterEntry, *, now: dt.datetime, policy: Policy) -> 
             problems.append(
                 Problem(
                     "deadline",
-                    f"a written demand gives at least {WRITTEN_DEMAND_MIN_DAYS} days to pay: "
-                    f"{earliest} or later, not {deadline}",
+                    _(
+                        "a written demand gives at least {days} days to pay: {earliest} or later, "
+                        "not {deadline}"
+                    ).format(days=WRITTEN_DEMAND_MIN_DAYS, earliest=earliest, deadline=deadline),
                 )
             )
     elif deadline is not None and deadline <= day:
-        problems.append(Problem("deadline", f"{deadline} is not after the letter ({day})"))
+        problems.append(
+            Problem(
+                "deadline",
+                _("{deadline} is not after the letter ({day})").format(deadline=deadline, day=day),
+            )
+        )
     _check_proof(problems, entry.delivered, entry.proof)
     _check_text(problems, "note", entry.note, NOTE_MAX)
     return problems
@@ -663,11 +783,13 @@ def _is_period(text: str) -> bool:
 # --- text typed by users ------------------------------------------------------------------
 
 
-def _value_message(error: ValueProblem, kind: str) -> str:
-    """A values.py message without its leading kind word: "'2026-02-30' does not exist"."""
-    text = str(error)
-    prefix = f"{kind} "
-    return text[len(prefix) :] if text.startswith(prefix) else text
+def _code_shown(label: Callable[[str], str], code: str) -> str:
+    """A code in a message: 'not_home' (English: what the CLI takes), “无人在家” (Chinese)."""
+    return repr(code) if current_language() == SOURCE_LANGUAGE else _quote(label(code))
+
+
+class _NotADate(EntryInvalid):
+    """The text is no date at all (not a bad one): a time may be meant."""
 
 
 def parse_amount_text(text: str, *, field: str = "amount") -> Decimal:
@@ -678,11 +800,11 @@ def parse_amount_text(text: str, *, field: str = "amount") -> Decimal:
     """
     cleaned = clean_text(text)
     if not cleaned:
-        raise EntryInvalid([Problem(field, "is empty; write an amount like 300 or 1,234.50")])
+        raise EntryInvalid([Problem(field, _("is empty; write an amount like 300 or 1,234.50"))])
     try:
-        return parse_money(cleaned, field="")
+        return parse_money(cleaned)
     except ValueProblem as error:
-        raise EntryInvalid([Problem(field, str(error).strip())]) from None
+        raise EntryInvalid([Problem(field, error.detail)]) from None
 
 
 _RELATIVE_DAYS = re.compile(r"\+\s*([0-9]{1,3})\s*(?:d|days?|天)?", re.IGNORECASE)
@@ -704,7 +826,7 @@ def parse_date_text(text: str, *, today: dt.date, field: str = "date") -> dt.dat
     """
     cleaned = clean_text(text)
     if not cleaned:
-        raise EntryInvalid([Problem(field, "is empty; write a date like 2026-11-30 or +3")])
+        raise EntryInvalid([Problem(field, _("is empty; write a date like 2026-11-30 or +3"))])
     lowered = cleaned.lower()
     if lowered in _WORDS:
         return today + dt.timedelta(days=_WORDS[lowered])
@@ -718,15 +840,22 @@ def parse_date_text(text: str, *, today: dt.date, field: str = "date") -> dt.dat
             return dt.date(today.year, month, day)
         except ValueError:
             raise EntryInvalid(
-                [Problem(field, f"'{cleaned}' does not exist in {today.year}")]
+                [
+                    Problem(
+                        field,
+                        _("{value} does not exist in {year}").format(
+                            value=_quote(cleaned), year=today.year
+                        ),
+                    )
+                ]
             ) from None
     try:
         return parse_date(cleaned)
     except ValueProblem as error:
-        message = _value_message(error, "date")
-        if "is not a date" in message:
-            message = f"'{cleaned}' is not a date; write 2026-11-30, 11-30 or +3 (days from today)"
-        raise EntryInvalid([Problem(field, message)]) from None
+        if error.code != NOT_A_DATE:
+            raise EntryInvalid([Problem(field, error.detail)]) from None
+        message = _("{value} is not a date; write 2026-11-30, 11-30 or +3 (days from today)")
+        raise _NotADate([Problem(field, message.format(value=_quote(cleaned)))]) from None
 
 
 def parse_datetime_text(text: str, *, now: dt.datetime, field: str = "at") -> dt.datetime:
@@ -738,7 +867,7 @@ def parse_datetime_text(text: str, *, now: dt.datetime, field: str = "at") -> dt
     """
     cleaned = clean_text(text)
     if not cleaned:
-        raise EntryInvalid([Problem(field, "is empty; write a time like 2026-11-30 15:00")])
+        raise EntryInvalid([Problem(field, _("is empty; write a time like 2026-11-30 15:00"))])
     match = _RELATIVE_HOURS.fullmatch(cleaned)
     if match:
         return now + dt.timedelta(hours=int(match.group(1)))
@@ -749,11 +878,9 @@ def parse_datetime_text(text: str, *, now: dt.datetime, field: str = "at") -> dt
     if match is None:
         try:
             day = parse_date_text(cleaned, today=now.date(), field=field)
-        except EntryInvalid as error:
-            if "is not a date" not in str(error):
-                raise
-            message = f"'{cleaned}' is not a time; write 2026-11-30 15:00, +1 15:00 or 15:00"
-            raise EntryInvalid([Problem(field, message)]) from None
+        except _NotADate:
+            message = _("{value} is not a time; write 2026-11-30 15:00, +1 15:00 or 15:00")
+            raise EntryInvalid([Problem(field, message.format(value=_quote(cleaned)))]) from None
         return dt.datetime.combine(day, dt.time())
     date_text = match.group("date")
     day = (
@@ -764,7 +891,9 @@ def parse_datetime_text(text: str, *, now: dt.datetime, field: str = "at") -> dt
     hour, minute, second = int(match.group("h")), int(match.group("m")), int(match.group("s") or 0)
     if hour > 23 or minute > 59 or second > 59:
         shown = cleaned[len(date_text or "") :].strip(" T")
-        raise EntryInvalid([Problem(field, f"the time '{shown}' does not exist")])
+        raise EntryInvalid(
+            [Problem(field, _("the time {value} does not exist").format(value=_quote(shown)))]
+        )
     moment = dt.datetime.combine(day, dt.time(hour, minute, second))
     offset = match.group("tz")
     if offset:
@@ -779,19 +908,19 @@ def parse_periods_text(text: str, *, field: str = "periods") -> tuple[str, ...]:
     """Billing periods typed by a user: `2026-08,2026-09` (also `2026年8月`, `202608`)."""
     parts = [p for p in re.split(r"[,，;；、\s]+", clean_text(text)) if p]
     if not parts:
-        raise EntryInvalid([Problem(field, "is empty; write periods like 2026-08,2026-09")])
+        raise EntryInvalid([Problem(field, _("is empty; write periods like 2026-08,2026-09"))])
     periods: list[str] = []
     bad: list[str] = []
     for part in parts:
         try:
             period = parse_period(part)
         except ValueProblem as error:
-            bad.append(_value_message(error, "period"))
+            bad.append(error.detail)
             continue
         if period not in periods:
             periods.append(period)
     if bad:
-        raise EntryInvalid([Problem(field, "; ".join(bad))])
+        raise EntryInvalid([Problem(field, join_clauses(bad))])
     return tuple(periods)
 
 

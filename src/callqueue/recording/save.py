@@ -5,6 +5,9 @@ the database can tell), raises `EntryInvalid` with every problem when anything i
 and otherwise writes its rows and returns a `Recorded`: the ids written, the household, and
 a one-line summary, so the caller (the queue, the CLI) can refresh that household.
 
+Problems and summaries are in the current language (`callqueue.i18n`); nothing written to
+the database is translated (notes and descriptions are kept as typed).
+
 Reads and writes happen inside the one transaction; the charge lines a payment settles are
 locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite serialises writers anyway).
 """
@@ -21,6 +24,19 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from callqueue.household_key import parse_key
+from callqueue.i18n import (
+    _,
+    channel_label,
+    code_words,
+    complaint_category_label,
+    complaint_status_label,
+    join_clauses,
+    join_list,
+    letter_kind_label,
+    outcome_label,
+    payment_channel_label,
+    pgettext,
+)
 from callqueue.ledger.allocation import AllocationError, OpenCharge, allocate_oldest_first
 from callqueue.money import CENT, ZERO, format_yuan
 from callqueue.policy import Policy
@@ -96,7 +112,7 @@ class Recorded:
 
     household_id: int
     household_key: str
-    summary: str  # one line, English
+    summary: str  # one line, in the current language (shown, never stored)
     contact_id: int | None = None
     promise_id: int | None = None
     complaint_id: int | None = None
@@ -121,7 +137,7 @@ def _find_household(session: Session, key_text: str, problems: list[Problem]) ->
         select(Household).where(col(Household.key) == key)
     ).scalar_one_or_none()
     if household is None:
-        problems.append(Problem("household_key", f"no household {key}"))
+        problems.append(Problem("household_key", _("no household {key}").format(key=key)))
     return household
 
 
@@ -136,10 +152,17 @@ def _find_staff(
         select(Staff).where(col(Staff.code) == code.strip())
     ).scalar_one_or_none()
     if staff is None:
-        problems.append(Problem(field, f"no staff member has the code {code.strip()!r}"))
+        problems.append(
+            Problem(field, _("no staff member has the code {code}").format(code=repr(code.strip())))
+        )
         return None
     if not staff.active:
-        problems.append(Problem(field, f"{staff.code} ({staff.name}) is no longer active"))
+        problems.append(
+            Problem(
+                field,
+                _("{code} ({name}) is no longer active").format(code=staff.code, name=staff.name),
+            )
+        )
         return None
     return staff
 
@@ -190,8 +213,11 @@ def _new_id(
     return row.id
 
 
-def _label(value: str) -> str:
-    return value.replace("_", " ")
+def _method_label(method: str) -> str:
+    """How an owner promised to pay (a payment channel, or a pick-up by staff)."""
+    if method == "pickup":
+        return pgettext("promise method", "collected by staff")
+    return payment_channel_label(method)
 
 
 # --- outcomes -----------------------------------------------------------------------------
@@ -233,7 +259,13 @@ def record_outcome(
                 callback_at=entry.callback_at,
             ),
         )
-        summary = f"{_key(household)}: {_label(entry.channel)}, {_label(outcome.value)}"
+        summary = [
+            _("{key}: {channel}, {outcome}").format(
+                key=_key(household),
+                channel=code_words(channel_label, entry.channel),
+                outcome=code_words(outcome_label, outcome.value),
+            )
+        ]
         complaint_id = None
         if outcome is ContactOutcome.DISPUTE:
             category = entry.category or ComplaintCategory.SERVICE.value
@@ -250,15 +282,27 @@ def record_outcome(
                     status=ComplaintStatus.OPEN.value,
                 ),
             )
-            summary += f"; complaint #{complaint_id} ({_label(category)}) opened, collection paused"
+            summary.append(
+                _("complaint #{id} ({category}) opened, collection paused").format(
+                    id=complaint_id, category=code_words(complaint_category_label, category)
+                )
+            )
         elif outcome is ContactOutcome.CALLBACK and entry.callback_at is not None:
-            summary += f"; call back at {entry.callback_at:%Y-%m-%d %H:%M}"
+            summary.append(_("call back at {at}").format(at=f"{entry.callback_at:%Y-%m-%d %H:%M}"))
         for row in wrong:
             row.wrong_number = True
         if wrong:
-            summary += f"; {', '.join(mask_phone(p.number) for p in wrong)} marked wrong number"
+            summary.append(
+                _("{phones} marked wrong number").format(
+                    phones=join_list(mask_phone(p.number) for p in wrong)
+                )
+            )
         return Recorded(
-            household_id, _key(household), summary, contact_id=contact_id, complaint_id=complaint_id
+            household_id,
+            _key(household),
+            join_clauses(summary),
+            contact_id=contact_id,
+            complaint_id=complaint_id,
         )
 
 
@@ -288,15 +332,18 @@ def _wrong_phones(
         if len(numbers) == 1:
             return phones, numbers[0]
         problems.append(
-            Problem("phone_number", "say which of the household's numbers is wrong")
+            Problem("phone_number", _("say which of the household's numbers is wrong"))
             if numbers
-            else Problem("phone_number", "the household has no phone number on file")
+            else Problem("phone_number", _("the household has no phone number on file"))
         )
         return [], None
     matching = [p for p in phones if p.number == phone]
     if not matching:
         problems.append(
-            Problem("phone_number", f"{mask_phone(phone)} is not one of the household's numbers")
+            Problem(
+                "phone_number",
+                _("{phone} is not one of the household's numbers").format(phone=mask_phone(phone)),
+            )
         )
     return matching, phone
 
@@ -361,10 +408,12 @@ def record_promise(
             old.status = (PromiseStatus.BROKEN if lapsed else PromiseStatus.CANCELLED).value
             old.settled_at = entry.at
             superseded.append(old.id)
-            notes.append(
-                f"the promise for {old.promised_date} is "
-                + ("broken (not paid by its date)" if lapsed else "cancelled (superseded)")
+            note = (
+                _("the promise for {date} is broken (not paid by its date)")
+                if lapsed
+                else _("the promise for {date} is cancelled (superseded)")
             )
+            notes.append(note.format(date=old.promised_date))
         promise_id = _new_id(
             session,
             Promise(
@@ -380,18 +429,24 @@ def record_promise(
                 status=PromiseStatus.OPEN.value,
             ),
         )
-        what = format_yuan(entry.amount) if entry.amount is not None else "the arrears"
-        summary = f"{_key(household)}: promise to pay {what} by {entry.promised_date}"
+        if entry.amount is not None:
+            head = _("{key}: promise to pay {amount} by {date}").format(
+                key=_key(household), amount=format_yuan(entry.amount), date=entry.promised_date
+            )
+        else:
+            head = _("{key}: promise to pay the arrears by {date}").format(
+                key=_key(household), date=entry.promised_date
+            )
         if entry.method:
-            summary += f" ({_label(entry.method)})"
+            head = _("{head} ({method})").format(
+                head=head, method=code_words(_method_label, entry.method)
+            )
         if entry.instalment:
-            summary += ", an instalment"
-        if notes:
-            summary += "; " + "; ".join(notes)
+            head = _("{head}, an instalment").format(head=head)
         return Recorded(
             household_id,
             _key(household),
-            summary,
+            join_clauses([head, *notes]),
             contact_id=contact_id,
             promise_id=promise_id,
             superseded_promise_ids=tuple(superseded),
@@ -428,16 +483,27 @@ def record_complaint(
                 status=ComplaintStatus.OPEN.value,
             ),
         )
-        summary = f"{_key(household)}: complaint #{complaint_id} ({_label(entry.category)}) opened"
-        if not entry.within_duty:
-            summary += ", outside the company's duty"
+        opened = (
+            _("{key}: complaint #{id} ({category}) opened")
+            if entry.within_duty
+            else _("{key}: complaint #{id} ({category}) opened, outside the company's duty")
+        )
+        summary = [
+            opened.format(
+                key=_key(household),
+                id=complaint_id,
+                category=code_words(complaint_category_label, entry.category),
+            )
+        ]
         if handler is not None:
-            summary += f"; handler {handler.code}"
+            summary.append(_("handler {code}").format(code=handler.code))
         if entry.report_back_on is not None:
-            summary += f"; report back by {entry.report_back_on}"
+            summary.append(_("report back by {date}").format(date=entry.report_back_on))
         if entry.pauses_collection:
-            summary += "; collection paused"
-        return Recorded(household_id, _key(household), summary, complaint_id=complaint_id)
+            summary.append(_("collection paused"))
+        return Recorded(
+            household_id, _key(household), join_clauses(summary), complaint_id=complaint_id
+        )
 
 
 def record_complaint_progress(
@@ -458,16 +524,23 @@ def record_complaint_progress(
                 select(Complaint).where(col(Complaint.id) == entry.complaint_id).with_for_update()
             ).scalar_one_or_none()
             if complaint is None:
-                problems.append(Problem("complaint_id", f"no complaint #{entry.complaint_id}"))
+                problems.append(
+                    Problem("complaint_id", _("no complaint #{id}").format(id=entry.complaint_id))
+                )
         if complaint is not None:
             if complaint.status == ComplaintStatus.CLOSED:
-                problems.append(Problem("status", f"complaint #{complaint.id} is already closed"))
+                problems.append(
+                    Problem(
+                        "status", _("complaint #{id} is already closed").format(id=complaint.id)
+                    )
+                )
             if entry.at < complaint.opened_at:
                 problems.append(
                     Problem(
                         "at",
-                        "is before the complaint was opened "
-                        f"({complaint.opened_at:%Y-%m-%d %H:%M})",
+                        _("is before the complaint was opened ({opened})").format(
+                            opened=f"{complaint.opened_at:%Y-%m-%d %H:%M}"
+                        ),
                     )
                 )
             if entry.household_key is not None:
@@ -476,7 +549,9 @@ def record_complaint_progress(
                     problems.append(
                         Problem(
                             "complaint_id",
-                            f"complaint #{complaint.id} is not about household {household.key}",
+                            _("complaint #{id} is not about household {key}").format(
+                                id=complaint.id, key=household.key
+                            ),
                         )
                     )
         raise_if_any(problems, entry)
@@ -500,15 +575,20 @@ def record_complaint_progress(
             if not complaint.resolution:
                 complaint.resolution = entry.note.strip()
         owner = session.get(Household, complaint.household_id)
-        summary = (
-            f"{_key(owner)}: complaint #{complaint.id} {_label(before)} → {_label(entry.status)}"
-        )
+        summary = [
+            _("{key}: complaint #{id} {before} → {after}").format(
+                key=_key(owner),
+                id=complaint.id,
+                before=code_words(complaint_status_label, before),
+                after=code_words(complaint_status_label, entry.status),
+            )
+        ]
         if entry.status == ComplaintStatus.CLOSED and complaint.pauses_collection:
-            summary += "; collection resumes"
+            summary.append(_("collection resumes"))
         return Recorded(
             complaint.household_id,
             _key(owner),
-            summary,
+            join_clauses(summary),
             complaint_id=complaint.id,
             complaint_update_id=update_id,
         )
@@ -531,16 +611,30 @@ def _allocate(
         chosen = [c for c in charges if c.period in wanted]
         missing = sorted(wanted - {c.period for c in chosen})
         if missing:
-            problems.append(Problem("periods", f"no arrears for {', '.join(missing)}"))
+            problems.append(
+                Problem("periods", _("no arrears for {periods}").format(periods=join_list(missing)))
+            )
             return []
     total = sum((c.outstanding for c in chosen), ZERO)
     if entry.amount > total:
-        where = f" for {', '.join(entry.periods)}" if entry.periods is not None else ""
+        if entry.periods is None:
+            template = _(
+                "{amount} is more than the {outstanding} outstanding; "
+                "callqueue records no credit balances"
+            )
+        else:
+            template = _(
+                "{amount} is more than the {outstanding} outstanding for {periods}; "
+                "callqueue records no credit balances"
+            )
         problems.append(
             Problem(
                 "amount",
-                f"{format_yuan(entry.amount)} is more than the {format_yuan(total)} "
-                f"outstanding{where}; callqueue records no credit balances",
+                template.format(
+                    amount=format_yuan(entry.amount),
+                    outstanding=format_yuan(total),
+                    periods=join_list(entry.periods or ()),
+                ),
             )
         )
         return []
@@ -580,7 +674,7 @@ def preview_allocation(session: Session, entry: PaymentEntry) -> list[AllocatedC
     `left` is what each line would still owe afterwards. Raises `EntryInvalid` when the
     payment cannot be allocated (unknown household, bad amount, more than is owed…).
     """
-    problems, _, _, parts = _plan_payment(session, entry, entry.at, lock=False)
+    problems, _household, _staff, parts = _plan_payment(session, entry, entry.at, lock=False)
     problems = [p for p in problems if p.field != "staff_code"]  # a preview needs no staff
     raise_if_any(problems, entry)
     return [
@@ -646,19 +740,28 @@ def record_payment(
         session.flush()
         left = household_outstanding(session, household_id)
         receipt_no = _stripped(entry.receipt_no)
-        receipt = f", receipt {receipt_no}" if receipt_no else ""
-        summary = (
-            f"{_key(household)}: payment {format_yuan(entry.amount)} ({_label(entry.channel)}"
-            f"{receipt}) over {len(parts)} charge(s); {format_yuan(left)} still outstanding"
+        paid = (
+            _("{key}: payment {amount} ({channel}, receipt {receipt}) over {count} charge(s)")
+            if receipt_no
+            else _("{key}: payment {amount} ({channel}) over {count} charge(s)")
         )
+        summary = [
+            paid.format(
+                key=_key(household),
+                amount=format_yuan(entry.amount),
+                channel=code_words(payment_channel_label, entry.channel),
+                receipt=receipt_no,
+                count=len(parts),
+            ),
+            _("{amount} still outstanding").format(amount=format_yuan(left)),
+        ]
         if visit:
-            summary += "; paid on the spot during a visit"
-        if kept:
-            summary += "; " + "; ".join(f"promise for {day} kept" for _, day in kept)
+            summary.append(_("paid on the spot during a visit"))
+        summary += [_("promise for {date} kept").format(date=day) for _id, day in kept]
         return Recorded(
             household_id,
             _key(household),
-            summary,
+            join_clauses(summary),
             contact_id=contact_id,
             payment_id=payment_id,
             allocations=allocations,
@@ -738,9 +841,14 @@ def record_letter(
                 deadline=deadline,
             ),
         )
-        summary = f"{_key(household)}: {_label(entry.kind)} {outcome.value}"
+        head = _("{key}: {kind} {outcome}").format(
+            key=_key(household),
+            kind=code_words(letter_kind_label, entry.kind),
+            outcome=code_words(outcome_label, outcome.value),
+        )
         if entry.delivered:
-            summary += f" (proof: {_stripped(entry.proof)})"
+            head = _("{head} (proof: {proof})").format(head=head, proof=_stripped(entry.proof))
+        summary = [head]
         if deadline is not None:
-            summary += f"; pay by {deadline}"
-        return Recorded(household_id, _key(household), summary, contact_id=contact_id)
+            summary.append(_("pay by {date}").format(date=deadline))
+        return Recorded(household_id, _key(household), join_clauses(summary), contact_id=contact_id)
