@@ -319,7 +319,7 @@ class HouseholdScreen(Screen[None]):
         from callqueue.app.prepared_words import FaqForm
 
         if (code := self.leader()) is not None:
-            self.action_tab("faq-pane")
+            self.query_one(TabbedContent).active = "faq-pane"
             form = FaqForm(None, language=current_language(), staff_code=code)
             self.app.push_screen(form, self.words_changed)
 
@@ -330,9 +330,13 @@ class HouseholdScreen(Screen[None]):
             self.search_faq(self.query_one("#faq-search", Input).value)
 
     def action_tab(self, pane: str) -> None:
+        """Show a tab and focus its first part (the FAQ: its search box).
+
+        Focus must move into the new tab: left on a widget of the old one, the tabs would
+        switch back to show it.
+        """
         self.query_one(TabbedContent).active = pane
-        if pane == "faq-pane":
-            self.query_one("#faq-search", Input).focus()
+        self.query_one(f"#{pane}").query("Input, DataTable, VerticalScroll").first().focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()
