@@ -718,6 +718,11 @@ def test_summaries_are_in_chinese(lite: Store) -> None:
                 policy=P,
             ).summary,
         ]
+    with language("zh_CN"):
+        visit = record_outcome(
+            lite, OutcomeEntry("8-1501", "lina", AT, "visit", "not_home"), now=AT, policy=P
+        )
+        assert (visit.what, visit.summary) == ("上门，无人在家", "8-1501：上门，无人在家")
     assert summaries[0].startswith("6-2-1203：电话，有异议；已登记第 ")
     assert summaries[0].endswith("号投诉（服务质量），暂停催收")
     assert summaries[1] == "6-1-101：电话，约定回电；2026-11-27 14:30 回电"

@@ -3,7 +3,8 @@
 Every `record_*` function validates the whole entry (the checks in `entries` plus what only
 the database can tell), raises `EntryInvalid` with every problem when anything is wrong,
 and otherwise writes its rows and returns a `Recorded`: the ids written, the household, and
-a one-line summary, so the caller (the queue, the CLI) can refresh that household.
+one line on what was recorded (`what`; `summary` is the same after the household key), so
+the caller (the queue, the CLI) can refresh that household.
 
 Problems and summaries are in the current language (`callqueue.i18n`); nothing written to
 the database is translated (notes and descriptions are kept as typed).
@@ -112,7 +113,7 @@ class Recorded:
 
     household_id: int
     household_key: str
-    summary: str  # one line, in the current language (shown, never stored)
+    what: str  # what was recorded, one line in the current language (shown, never stored)
     contact_id: int | None = None
     promise_id: int | None = None
     complaint_id: int | None = None
@@ -121,6 +122,11 @@ class Recorded:
     allocations: tuple[AllocatedCharge, ...] = ()
     superseded_promise_ids: tuple[int, ...] = ()  # earlier open promises cancelled / broken
     kept_promise_ids: tuple[int, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        """The household and what was recorded: "6-2-1203: call, no answer"."""
+        return pgettext("summary", "{key}: {what}").format(key=self.household_key, what=self.what)
 
 
 # --- lookups ------------------------------------------------------------------------------
@@ -260,8 +266,7 @@ def record_outcome(
             ),
         )
         summary = [
-            _("{key}: {channel}, {outcome}").format(
-                key=_key(household),
+            _("{channel}, {outcome}").format(
                 channel=code_words(channel_label, entry.channel),
                 outcome=code_words(outcome_label, outcome.value),
             )
@@ -430,13 +435,11 @@ def record_promise(
             ),
         )
         if entry.amount is not None:
-            head = _("{key}: promise to pay {amount} by {date}").format(
-                key=_key(household), amount=format_yuan(entry.amount), date=entry.promised_date
+            head = _("promise to pay {amount} by {date}").format(
+                amount=format_yuan(entry.amount), date=entry.promised_date
             )
         else:
-            head = _("{key}: promise to pay the arrears by {date}").format(
-                key=_key(household), date=entry.promised_date
-            )
+            head = _("promise to pay the arrears by {date}").format(date=entry.promised_date)
         if entry.method:
             head = _("{head} ({method})").format(
                 head=head, method=code_words(_method_label, entry.method)
@@ -484,13 +487,12 @@ def record_complaint(
             ),
         )
         opened = (
-            _("{key}: complaint #{id} ({category}) opened")
+            _("complaint #{id} ({category}) opened")
             if entry.within_duty
-            else _("{key}: complaint #{id} ({category}) opened, outside the company's duty")
+            else _("complaint #{id} ({category}) opened, outside the company's duty")
         )
         summary = [
             opened.format(
-                key=_key(household),
                 id=complaint_id,
                 category=code_words(complaint_category_label, entry.category),
             )
@@ -576,8 +578,7 @@ def record_complaint_progress(
                 complaint.resolution = entry.note.strip()
         owner = session.get(Household, complaint.household_id)
         summary = [
-            _("{key}: complaint #{id} {before} → {after}").format(
-                key=_key(owner),
+            _("complaint #{id} {before} → {after}").format(
                 id=complaint.id,
                 before=code_words(complaint_status_label, before),
                 after=code_words(complaint_status_label, entry.status),
@@ -741,13 +742,12 @@ def record_payment(
         left = household_outstanding(session, household_id)
         receipt_no = _stripped(entry.receipt_no)
         paid = (
-            _("{key}: payment {amount} ({channel}, receipt {receipt}) over {count} charge(s)")
+            _("payment {amount} ({channel}, receipt {receipt}) over {count} charge(s)")
             if receipt_no
-            else _("{key}: payment {amount} ({channel}) over {count} charge(s)")
+            else _("payment {amount} ({channel}) over {count} charge(s)")
         )
         summary = [
             paid.format(
-                key=_key(household),
                 amount=format_yuan(entry.amount),
                 channel=code_words(payment_channel_label, entry.channel),
                 receipt=receipt_no,
@@ -841,8 +841,7 @@ def record_letter(
                 deadline=deadline,
             ),
         )
-        head = _("{key}: {kind} {outcome}").format(
-            key=_key(household),
+        head = _("{kind} {outcome}").format(
             kind=code_words(letter_kind_label, entry.kind),
             outcome=code_words(outcome_label, outcome.value),
         )
