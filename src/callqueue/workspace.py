@@ -59,7 +59,11 @@ class Workspace:
         self.staff_name = ""
 
     def load(self) -> Queue:
-        """Read the day's book and rank the queue (slow on a large store: run it in a worker)."""
+        """Read the day's book and rank the queue (run it in a worker).
+
+        The book holds the signed-in staff member's scope only: a collector's team's
+        buildings load in milliseconds; a manager's every building takes longer.
+        """
         now = self.clock()
         if self.staff_code:
             with self.store.session() as session:
@@ -67,7 +71,7 @@ class Workspace:
                 s = table_of(Staff).c
                 name = session.execute(select(s.name).where(s.code == self.staff_code)).scalar()
                 self.staff_name = name or ""
-        self.book = QueueBook(self.store, now.date(), self.policy)
+        self.book = QueueBook(self.store, now.date(), self.policy, self.scope)
         return self.rank()
 
     def rank(self, channels: frozenset[Channel] | None = None) -> Queue:

@@ -7,15 +7,20 @@ import json
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
 from callqueue.cli import main
 from callqueue.demo import DEMO_COLLECTOR, DEMO_LEADER, DEMO_MANAGER
 from callqueue.policy import DEFAULT_POLICY
 from callqueue.queue.actions import Action, Channel
-from callqueue.queue.book import EVERY_BUILDING, QueueBook, scope_for_staff
+from callqueue.queue.book import EVERY_BUILDING, QueueBook, Scope, scope_for_staff
+from callqueue.queue.build import Queue
+from callqueue.queue.facts import Facts, facts_for
+from callqueue.queue.records import load_records
 from callqueue.recording.entries import OutcomeEntry, PromiseEntry
 from callqueue.recording.save import record_outcome, record_promise
 from callqueue.store.database import Store
+from callqueue.store.models import Building, ChargeLine, table_of
 
 FRIDAY = dt.date(2026, 11, 27)
 
@@ -138,3 +143,97 @@ def test_cli_mistakes(
 ) -> None:
     code, _, err = run(capsys, "queue", "--db", demo_store.url, *argv)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+# --- loading: a scope's book, the driver's own rows, the days not read ----------------------
+
+
+def _ranked(queue: Queue) -> list[tuple[object, ...]]:
+    return [
+        (i.key, i.action, i.channel, i.tier, i.score, [r.text() for r in i.reasons])
+        for i in queue.items
+    ]
+
+
+@pytest.fixture
+def demo_anywhere(store: Store) -> Store:
+    """The default demo on each backend (the same seed and day as `demo_store`)."""
+    from callqueue.demo import fill_demo
+    from tests.conftest import DEMO_DAY
+
+    fill_demo(store, today=DEMO_DAY)
+    return store
+
+
+def test_a_scoped_book_ranks_exactly_as_the_whole_book_filtered(demo_anywhere: Store) -> None:
+    store = demo_anywhere
+    with store.session() as session:
+        teams = session.execute(select(table_of(Building).c.team_id).distinct()).scalars().all()
+        scopes = [scope_for_staff(session, code) for code in (DEMO_COLLECTOR, DEMO_MANAGER)]
+        codes = table_of(Building).c
+        scopes += [
+            Scope(
+                frozenset(session.execute(select(codes.code).where(codes.team_id == t)).scalars()),
+                "",
+            )
+            for t in teams
+        ]
+    whole = QueueBook(store, FRIDAY, DEFAULT_POLICY)
+    for scope in scopes:
+        mine = QueueBook(store, FRIDAY, DEFAULT_POLICY, scope)
+        assert set(mine.facts) == {
+            h for h, f in whole.facts.items() if scope.covers(f.record.building)
+        }
+        for at in (moment(9, 30), moment(10, 30), moment(19, 0)):
+            assert _ranked(mine.queue(at, scope)) == _ranked(whole.queue(at, scope))
+    lina = QueueBook(store, FRIDAY, DEFAULT_POLICY, scopes[0])
+    assert lina.facts and {f.record.building for f in lina.facts.values()} == {"6"}
+    with pytest.raises(ValueError, match="every building"):
+        lina.queue(moment(10, 30), EVERY_BUILDING)  # a collector's book cannot rank it all
+
+
+def test_records_come_back_with_python_types_on_each_database(demo_anywhere: Store) -> None:
+    with demo_anywhere.session() as session:
+        records = load_records(session, due_by=FRIDAY + dt.timedelta(days=20))
+        one = load_records(session, due_by=FRIDAY + dt.timedelta(days=20), ids=[5, 6])
+    assert one == {5: records[5], 6: records[6]}
+    record = next(r for r in records.values() if r.contacts and r.charges and r.promises)
+    assert type(record.elderly) is bool and type(record.do_not_call) is bool
+    for charge in record.charges:
+        assert type(charge.due) is dt.date and type(charge.outstanding) is int
+    for contact in record.contacts:
+        assert type(contact.at) is dt.datetime and type(contact.reached) is bool
+        assert type(contact.has_note) is bool and type(contact.has_proof) is bool
+    assert [c.at for c in record.contacts] == sorted(c.at for c in record.contacts)
+    dues = [(c.due, c.fee_type) for c in record.charges]
+    assert dues == sorted(dues)
+    assert all(type(p.promised_date) is dt.date for p in record.promises)
+    complaints = [c for r in records.values() for c in r.complaints]
+    assert complaints and all(type(c.pauses_collection) is bool for c in complaints)
+    total = sum(c.outstanding for r in records.values() for c in r.charges)
+    with demo_anywhere.session() as session:
+        c = table_of(ChargeLine).c
+        owed = c.amount_due - c.paid_billing - c.paid_pending
+        expected = session.execute(
+            select(func.sum(owed)).where(owed > 0, c.due_date <= FRIDAY + dt.timedelta(days=20))
+        ).scalar()
+    assert total == int(expected)  # exact fen, straight from the driver
+
+
+def test_the_days_not_read_change_no_fact(demo_store: Store) -> None:
+    book = QueueBook(demo_store, FRIDAY, DEFAULT_POLICY)
+    assert book.quiet_days == (FRIDAY, FRIDAY + dt.timedelta(days=14))
+    with demo_store.session() as session:
+        every_charge = load_records(session, due_by=book.due_by)
+    skipped = sum(len(r.charges) for r in every_charge.values()) - sum(
+        len(f.record.charges) for f in book.facts.values()
+    )
+    assert skipped > 0  # the November bills, due 11-30, are not read on 11-27
+    for household_id, record in every_charge.items():
+        full = facts_for(record, FRIDAY, DEFAULT_POLICY)
+        lean = book.facts[household_id]
+        assert {**_fields(full), "record": None} == {**_fields(lean), "record": None}
+
+
+def _fields(facts: Facts) -> dict[str, object]:
+    return {name: getattr(facts, name) for name in facts.__slots__}  # type: ignore[attr-defined]

@@ -8,7 +8,9 @@ again in milliseconds instead of being rebuilt.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -37,6 +39,12 @@ class Scope:
 
     def covers(self, building: str) -> bool:
         return self.buildings is None or building in self.buildings
+
+    def includes(self, other: Scope) -> bool:
+        """Whether every building of `other` is in this scope."""
+        if self.buildings is None:
+            return True
+        return other.buildings is not None and other.buildings <= self.buildings
 
 
 EVERY_BUILDING = Scope(None, "every building")
@@ -69,30 +77,68 @@ def scope_for_building(session: Session, text: str) -> Scope:
     return Scope(frozenset({code}), f"building {code}")
 
 
-class QueueBook:
-    """Facts of every household for one day."""
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a book is built.
 
-    def __init__(self, store: Store, day: dt.date, policy: Policy) -> None:
+    A book is hundreds of thousands of small objects with no cycles among them; every
+    collection the allocations would trigger walks all of them again, which costs about
+    a third of the load at 50,000 households. Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class QueueBook:
+    """Facts of every household in a scope (by default every building) for one day.
+
+    A collector's book holds only their team's buildings: the store is read for those
+    alone, so their first queue does not wait for 50,000 households.
+    """
+
+    def __init__(
+        self, store: Store, day: dt.date, policy: Policy, scope: Scope = EVERY_BUILDING
+    ) -> None:
         self.store = store
         self.day = day
         self.policy = policy
-        with store.session() as session:
-            records = load_records(session, due_by=self.due_by)
-        self.facts: dict[int, Facts] = {
-            household_id: facts_for(record, day, policy) for household_id, record in records.items()
-        }
+        self.scope = scope
+        with collector_paused(), store.session() as session:
+            records = load_records(
+                session, due_by=self.due_by, skip_due=self.quiet_days, buildings=scope.buildings
+            )
+            self.facts: dict[int, Facts] = {
+                household_id: facts_for(record, day, policy)
+                for household_id, record in records.items()
+            }
 
     @property
     def due_by(self) -> dt.date:
         """Bills due later than this need nothing yet (beyond the pre-due reminder window)."""
         return self.day + dt.timedelta(days=self.policy.escalation.reminder_days_before_due[1])
 
+    @property
+    def quiet_days(self) -> tuple[dt.date, dt.date] | None:
+        """Bills due on these days (from today until the pre-due reminder window opens) are
+        neither overdue nor to be reminded of: they change no fact (see `facts._charges`).
+        On many days they are the month's whole new bill run, so they are not read."""
+        low = self.policy.escalation.reminder_days_before_due[0]
+        return (self.day, self.day + dt.timedelta(days=low - 1)) if low > 0 else None
+
     def refresh(self, household_id: int) -> Facts | None:
-        """Re-read one household after something was recorded; None if it is gone."""
+        """Re-read one household after something was recorded; None if it is gone (or is
+        not in the book's scope)."""
         with self.store.session() as session:
-            records = load_records(session, due_by=self.due_by, ids=[household_id])
+            records = load_records(
+                session, due_by=self.due_by, skip_due=self.quiet_days, ids=[household_id]
+            )
         record = records.get(household_id)
-        if record is None:
+        if record is None or not self.scope.covers(record.building):
             self.facts.pop(household_id, None)
             return None
         facts = self.facts[household_id] = facts_for(record, self.day, self.policy)
@@ -112,6 +158,8 @@ class QueueBook:
         """The ranked queue at `moment` (which must fall on the book's day)."""
         if moment.date() != self.day:
             raise ValueError(f"the book holds {self.day}; load a new one for {moment.date()}")
+        if not self.scope.includes(scope):
+            raise ValueError(f"the book holds {self.scope.label}; load one for {scope.label}")
         return build_queue(self.in_scope(scope), moment, self.policy, channels)
 
     def record_changed(self, queue: Queue, household_id: int, scope: Scope) -> None:

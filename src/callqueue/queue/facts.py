@@ -151,66 +151,75 @@ def _charges(facts: Facts, record: HouseholdRecord, day: dt.date, policy: Policy
     # A deadline is never before due + years, so only charges due by this day can be near it.
     horizon = add_years(day, -rules.years) + dt.timedelta(days=rules.warn_days)
     reminded = facts.last_reminder
+    arrears = facts.arrears
+    days_overdue = 0
     for charge in record.charges:
-        if charge.due >= day:
-            days_to_due = (charge.due - day).days
-            not_reminded = reminded is None or (charge.due - reminded).days > high
+        fee_type, period, due, outstanding = charge
+        if due >= day:
+            days_to_due = (due - day).days
+            not_reminded = reminded is None or (due - reminded).days > high
             if low <= days_to_due <= high and facts.due_soon is None and not_reminded:
                 facts.due_soon = charge
             continue
-        state = LimitationState.RUNNING
-        if charge.due <= horizon:  # old enough that its deadline may be near
+        if due <= horizon:  # old enough that its deadline may be near
             if evidence is None:
                 evidence = evidence_of(record)
-            end = deadline(charge.due, evidence, years=rules.years)
+            end = deadline(due, evidence, years=rules.years)
             state = state_on(end, day, warn_days=rules.warn_days)
             if state is LimitationState.TIME_BARRED:
-                facts.barred += charge.outstanding
+                facts.barred += outstanding
                 continue
             if state is LimitationState.AT_RISK and (
                 facts.at_risk is None or end < facts.at_risk.deadline
             ):
-                facts.at_risk = AtRisk(charge.fee_type, charge.period, end, (end - day).days)
-        facts.arrears[charge.fee_type] = facts.arrears.get(charge.fee_type, 0) + charge.outstanding
-        facts.days_overdue = max(facts.days_overdue, (day - charge.due).days)
+                facts.at_risk = AtRisk(fee_type, period, end, (end - day).days)
+        arrears[fee_type] = arrears.get(fee_type, 0) + outstanding
+        days_overdue = max(days_overdue, (day - due).days)
+    facts.days_overdue = days_overdue
 
 
 def _contacts(facts: Facts, contacts: list[ContactRec], day: dt.date) -> None:
     unanswered: set[dt.date] = set()
     reminder: dt.date | None = None
-    for c in contacts:  # in time order
-        if c.at.date() > day:
+    last_contact = last_conversation = callback_at = None
+    calls_today = 0
+    conversation_today = visited_today = False
+    for at, channel, outcome, reached, _note, _proof, callback, letter_kind, until in contacts:
+        on = at.date()  # contacts come in time order
+        if on > day:
             continue
-        facts.last_contact = c.at
-        today = c.at.date() == day
-        if c.channel == "call":
-            facts.calls_today += today
-        if c.channel == "visit":
-            facts.visited_today = facts.visited_today or today
-        conversation = c.reached and c.channel in ("call", "visit")
+        last_contact = at
+        today = on == day
+        talk = channel in ("call", "visit")
+        if channel == "call":
+            calls_today += today
+        elif channel == "visit" and today:
+            visited_today = True
+        conversation = reached and talk
         if conversation:
-            facts.last_conversation = c.at
-            facts.conversation_today = facts.conversation_today or today
+            last_conversation = at
+            conversation_today = conversation_today or today
             unanswered.clear()
-        elif c.channel == "call" and c.outcome in UNANSWERED:
-            unanswered.add(c.at.date())
-        if c.outcome == ContactOutcome.CALLBACK and c.callback_at is not None:
-            facts.callback_at = c.callback_at
-        elif (
-            c.channel in ("call", "visit")
-            and facts.callback_at is not None
-            and (c.at >= facts.callback_at or conversation)
-        ):
-            facts.callback_at = None  # the callback was made (or overtaken)
-        if c.channel in ("sms", "notice", "letter") and c.letter_kind in (None, "reminder"):
-            reminder = c.at.date()
-        if c.reached and c.channel == "letter":
-            if c.letter_kind == LetterKind.WRITTEN_DEMAND:
-                facts.demand_delivered, facts.demand_deadline = c.at.date(), c.deadline
-            elif c.letter_kind == LetterKind.COLLECTION_LETTER:
-                facts.collection_letter = c.at.date()
-            elif c.letter_kind == LetterKind.LAWYER_LETTER:
-                facts.lawyer_letter = c.at.date()
+        elif channel == "call" and outcome in UNANSWERED:
+            unanswered.add(on)
+        if outcome == ContactOutcome.CALLBACK and callback is not None:
+            callback_at = callback
+        elif talk and callback_at is not None and (at >= callback_at or conversation):
+            callback_at = None  # the callback was made (or overtaken)
+        if talk:
+            continue
+        if channel in ("sms", "notice", "letter") and letter_kind in (None, "reminder"):
+            reminder = on
+        if reached and channel == "letter":
+            if letter_kind == LetterKind.WRITTEN_DEMAND:
+                facts.demand_delivered, facts.demand_deadline = on, until
+            elif letter_kind == LetterKind.COLLECTION_LETTER:
+                facts.collection_letter = on
+            elif letter_kind == LetterKind.LAWYER_LETTER:
+                facts.lawyer_letter = on
+    facts.last_contact, facts.last_conversation = last_contact, last_conversation
+    facts.callback_at, facts.calls_today = callback_at, calls_today
+    facts.conversation_today, facts.visited_today = conversation_today, visited_today
     facts.unanswered_days = len(unanswered)
     facts.last_reminder = reminder
 
