@@ -65,14 +65,18 @@ def _grouping(by: str) -> list[Any]:
 def outstanding_on_start_lines(
     session: Session, start: dt.date, *, by: str, buildings: Collection[str] | None = None
 ) -> dict[tuple[Any, str], int]:
-    """What the plan's lines (due before `start`) owe now, in fen, grouped `by`."""
+    """What the plan's lines (due before `start`) owe now, in fen, grouped `by`.
+
+    Settled lines add nothing, so only lines that still owe are read (most are settled).
+    """
     group = _grouping(by)
+    owed = C.amount_due - C.paid_billing - C.paid_pending
     query = (
-        select(*group, fen(func.sum(C.amount_due - C.paid_billing - C.paid_pending)))
+        select(*group, fen(func.sum(owed)))
         .select_from(table_of(ChargeLine))
         .join(table_of(Household), H.id == C.household_id)
         .join(table_of(Building), B.id == H.building_id)
-        .where(C.due_date < start)
+        .where(C.due_date < start, owed > 0)
         .group_by(*group)
     )
     return {(k, fee): int(v or 0) for k, fee, v in session.execute(_in_buildings(query, buildings))}

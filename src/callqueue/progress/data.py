@@ -16,10 +16,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, case, func, select
 from sqlalchemy.orm import Session
 
-from callqueue.plan.baselines import arrears_at_start, fen, first_day, paid_on_start_lines
+from callqueue.plan.baselines import fen, first_day, outstanding_on_start_lines
 from callqueue.store.models import (
     Building,
     ChargeLine,
@@ -30,6 +30,7 @@ from callqueue.store.models import (
     Payment,
     PaymentAllocation,
     Promise,
+    PromiseStatus,
     table_of,
 )
 
@@ -92,7 +93,16 @@ class ScopeData:
     plan_start: dt.datetime
     until: dt.datetime
     households: dict[int, HouseholdData]
-    payments: list[tuple[dt.datetime, str, str, int]]  # (paid_at, building, fee, fen) in scope
+    payments: list[tuple[dt.date, str, int]]  # (day, fee, fen) collected in scope by `until`
+    by_staff: dict[int | None, list[tuple[dt.date, int]]]  # staff -> (day, fen), by `until`
+
+    def building_baselines(self) -> dict[tuple[str, str], int]:
+        """Arrears at plan start per (building, fee), in fen, from the loaded households."""
+        found: dict[tuple[str, str], int] = defaultdict(int)
+        for record in self.households.values():
+            for fee, amount in record.start.items():
+                found[record.building, fee] += amount
+        return dict(found)
 
 
 def _scoped(query: Select[Any], buildings: Collection[str] | None) -> Select[Any]:
@@ -104,35 +114,56 @@ def load_scope(
     start_month: str,
     until: dt.datetime,
     buildings: Collection[str] | None,
-    *,
-    payments_since: dt.datetime | None = None,
 ) -> ScopeData:
     """Everything the figures need for `buildings` (None: all) as of `until`.
 
-    `payments_since` (default: plan start) bounds the dated payment list for the trend.
+    Money recorded since plan start on plan lines is read once, grouped by household, fee
+    type, day and staff member: it gives the arrears at plan start (with what the lines
+    owe now), what was collected by `until`, the days for the trend and each collector's
+    share, so they can never disagree.
     """
     plan_start = dt.datetime.combine(first_day(start_month), dt.time())
-    start = arrears_at_start(session, start_month, by="household", buildings=buildings)
-    paid = paid_on_start_lines(
-        session,
-        plan_start.date(),
-        by="household",
-        since=plan_start,
-        until=until,
-        buildings=buildings,
+    owed = outstanding_on_start_lines(
+        session, plan_start.date(), by="household", buildings=buildings
     )
-    ids = sorted({household for household, _fee in start})
+    day = func.date(P.paid_at)
+    by_until = case((P.paid_at <= until, 1), else_=0)
+    allocations = (
+        select(H.id, C.fee_type, day, P.staff_id, by_until, fen(func.sum(A.amount)))
+        .select_from(table_of(PaymentAllocation))
+        .join(table_of(Payment), P.id == A.payment_id)
+        .join(table_of(ChargeLine), C.id == A.charge_line_id)
+        .join(table_of(Household), H.id == C.household_id)
+        .join(table_of(Building), B.id == H.building_id)
+        .where(C.due_date < plan_start.date(), P.paid_at >= plan_start)
+        .group_by(H.id, C.fee_type, day, P.staff_id, by_until)
+    )
+    start: dict[tuple[int, str], int] = defaultdict(int, owed)
+    collected: dict[tuple[int, str], int] = defaultdict(int)
+    daily: dict[tuple[dt.date, str], int] = defaultdict(int)
+    by_staff: dict[int | None, list[tuple[dt.date, int]]] = defaultdict(list)
+    for household_id, fee, paid_on, staff_id, counted, amount in session.execute(
+        _scoped(allocations, buildings)
+    ):
+        start[household_id, fee] += int(amount)
+        if counted:
+            paid_day = _as_date(paid_on)
+            collected[household_id, fee] += int(amount)
+            daily[paid_day, fee] += int(amount)
+            by_staff[staff_id].append((paid_day, int(amount)))
+
     households: dict[int, HouseholdData] = {}
+    wanted = {household for (household, _fee), amount in start.items() if amount > 0}
     query = select(H.id, H.key, B.code).join_from(
         table_of(Household), table_of(Building), B.id == H.building_id
     )
-    wanted = set(ids)
     for household_id, key, code in session.execute(_scoped(query, buildings)):
         if household_id in wanted:
             households[household_id] = HouseholdData(household_id, key, code)
     for (household_id, fee), amount in start.items():
-        households[household_id].start[fee] = amount
-    for (household_id, fee), amount in paid.items():
+        if amount > 0:
+            households[household_id].start[fee] = amount
+    for (household_id, fee), amount in collected.items():
         if household_id in households:
             households[household_id].collected[fee] = amount
 
@@ -175,37 +206,37 @@ def load_scope(
             record.disputed_since is None or opened_at < record.disputed_since
         ):
             record.disputed_since = opened_at
+    payments = [(paid_day, fee, amount) for (paid_day, fee), amount in sorted(daily.items())]
+    return ScopeData(plan_start, until, households, payments, dict(by_staff))
 
-    dated = (
-        select(P.paid_at, B.code, C.fee_type, fen(A.amount))
-        .select_from(table_of(PaymentAllocation))
-        .join(table_of(Payment), P.id == A.payment_id)
-        .join(table_of(ChargeLine), C.id == A.charge_line_id)
-        .join(table_of(Household), H.id == C.household_id)
-        .join(table_of(Building), B.id == H.building_id)
-        .where(
-            C.due_date < plan_start.date(),
-            P.paid_at >= max(plan_start, payments_since or plan_start),
-            P.paid_at <= until,
-        )
+
+def _as_date(value: object) -> dt.date:
+    """SQLite's date() gives text, PostgreSQL's a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def promise_counts(session: Session, until: dt.datetime, grace_days: int) -> tuple[int, int]:
+    """(kept, broken) over every promise of the project as they stood at `until`: the
+    forecast's prior is the project's, so a building's forecast is the same in any report.
+
+    The same reading as `PromiseRow.status_at`: a promise settled after `until` was open
+    then, and an open one past its date plus the grace days counts as broken.
+    """
+    settled = M.settled_at.is_not(None) & (M.settled_at <= until)
+    open_then = (M.status == PromiseStatus.OPEN.value) | (
+        M.settled_at.is_not(None) & (M.settled_at > until)
     )
-    payments = [(a, b, f, int(x)) for a, b, f, x in session.execute(_scoped(dated, buildings))]
-    return ScopeData(plan_start, until, households, payments)
-
-
-def collected_by_building(data: ScopeData) -> dict[tuple[str, str], int]:
-    """Collected on plan-start arrears by `until`, per (building, fee), in fen."""
-    found: dict[tuple[str, str], int] = defaultdict(int)
-    for record in data.households.values():
-        for fee, amount in record.collected.items():
-            found[record.building, fee] += amount
-    return dict(found)
-
-
-def promise_history(session: Session, until: dt.datetime) -> list[PromiseRow]:
-    """Every promise of the project made by `until` (for the promise-keeping prior, which
-    is the project's, so a building's forecast is the same in every report)."""
-    query = select(M.id, M.made_at, M.promised_date, M.status, M.settled_at, fen(M.amount)).where(
-        M.made_at <= until
-    )
-    return [PromiseRow(*row) for row in session.execute(query)]
+    lapsed = M.promised_date < until.date() - dt.timedelta(days=grace_days)
+    kept = settled & (M.status == PromiseStatus.KEPT.value)
+    broken = (settled & (M.status == PromiseStatus.BROKEN.value)) | (open_then & lapsed)
+    row = session.execute(
+        select(
+            func.sum(case((kept, 1), else_=0), type_=Integer),
+            func.sum(case((broken, 1), else_=0), type_=Integer),
+        ).where(M.made_at <= until)
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)

@@ -52,9 +52,9 @@ def _count(promises: Iterable[PromiseRow], moment: dt.datetime, grace_days: int)
     return kept, broken
 
 
-def project_prior(promises: Iterable[PromiseRow], moment: dt.datetime, grace_days: int) -> Fraction:
-    """The project's promise-keeping rate: the prior of every household's weight."""
-    kept, broken = _count(promises, moment, grace_days)
+def project_prior(kept: int, broken: int) -> Fraction:
+    """The project's promise-keeping rate (`progress.data.promise_counts`): the prior of
+    every household's weight; 1/2 when no promise has been settled yet."""
     return Fraction(kept, kept + broken) if kept + broken else NO_RECORD_PRIOR
 
 

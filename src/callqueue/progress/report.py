@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from callqueue.i18n import _
 from callqueue.ledger.values import ValueProblem, parse_period
+from callqueue.plan.baselines import arrears_at_start, building_codes
 from callqueue.plan.rates import RateRow
-from callqueue.plan.resolve import ResolvedPlan
-from callqueue.plan.saved import plan_in_force
+from callqueue.plan.resolve import ResolvedPlan, resolve
+from callqueue.plan.saved import load_plan
 from callqueue.policy import Policy
 from callqueue.progress.calendar import MonthPace, month_days, month_pace
 from callqueue.progress.complaints import CategoryRow, complaint_rows
-from callqueue.progress.data import ScopeData, load_scope, promise_history
+from callqueue.progress.data import ScopeData, load_scope, promise_counts
 from callqueue.progress.figures import ALL_FEES, FeeProgress, fee_progress
 from callqueue.progress.forecast import expected_from_promise, project_prior
 from callqueue.progress.people import CollectorFigures, collector_figures
@@ -82,7 +83,7 @@ class Report:
         return sorted(late, key=lambda b: (b.total.gap, b.building))
 
 
-def report_month(text: str | None, moment: dt.datetime, plan: ResolvedPlan) -> str:
+def report_month(text: str | None, moment: dt.datetime, start_month: str) -> str:
     """The month asked for (`YYYY-MM`, `2026年11月`…), else the moment's; checked."""
     if text is None:
         month = f"{moment.year:04d}-{moment.month:02d}"
@@ -91,10 +92,10 @@ def report_month(text: str | None, moment: dt.datetime, plan: ResolvedPlan) -> s
             month = parse_period(text)
         except ValueProblem as problem:
             raise ReportError(str(problem)) from None
-    if month < plan.start_month:
+    if month < start_month:
         raise ReportError(
             _("the plan starts in {start}; there are no figures for {month}").format(
-                start=plan.start_month, month=month
+                start=start_month, month=month
             )
         )
     return month
@@ -141,16 +142,27 @@ def build_report(
     month: str | None = None,
 ) -> Report:
     """Every figure of the report for `scope` (see docs/progress.md for definitions)."""
-    plan = plan_in_force(session)
-    if plan is None:
+    found = load_plan(session)
+    if found is None:
         raise ReportError(_("there is no plan yet; import one with `callqueue plan import FILE`"))
-    chosen = report_month(month, moment, plan)
+    plan_id, spec = found
+    chosen = report_month(month, moment, spec.start_month)
     since, until, pace_day = _window(chosen, moment)
     pace = month_pace(chosen, pace_day, policy.hours.extra_days_off)
+    data = load_scope(
+        session, spec.start_month, until, None if scope.whole_project else scope.buildings
+    )
+    # The split to buildings needs every building's arrears at plan start: the scope's
+    # own read has them when it covers the project.
+    ledger = (
+        data.building_baselines()
+        if scope.whole_project
+        else arrears_at_start(session, spec.start_month, by="building")
+    )
+    plan = resolve(spec, building_codes(session), ledger, plan_id)
     buildings = [b for b in plan.buildings if scope.covers(b)]
-    data = load_scope(session, plan.start_month, until, buildings)
     grace = policy.promises.grace_days
-    prior = project_prior(promise_history(session, until), until, grace)
+    prior = project_prior(*promise_counts(session, until, grace))
     last_day = month_days(chosen)[-1]
 
     collected: Counter[tuple[str, str]] = Counter()
@@ -202,7 +214,7 @@ def build_report(
         )
         for t in totals
     }
-    trend = day_points(pace, until, ((a, f, x) for a, _b, f, x in data.payments), targets)
+    trend = day_points(pace, until, data.payments, targets)
     return Report(
         scope=scope,
         moment=moment,
@@ -216,7 +228,7 @@ def build_report(
         statuses=all_statuses,
         trend=tuple(trend),
         collectors=tuple(
-            collector_figures(session, buildings, since, until, data.plan_start.date())
+            collector_figures(session, buildings, since, until, _by_staff(data, since.date()))
         ),
         complaints=tuple(complaint_rows(session, buildings, since, until)),
         at_risk=tuple(limitation_risk(session, buildings, until.date(), policy)),
@@ -224,6 +236,13 @@ def build_report(
         slips=tuple(plan.slips()),
         warning=calendar_warning(pace_day),
     )
+
+
+def _by_staff(data: ScopeData, first: dt.date) -> dict[int | None, int]:
+    return {
+        staff: sum(amount for day, amount in days if day >= first)
+        for staff, days in data.by_staff.items()
+    }
 
 
 def _percent(value: Fraction) -> Decimal:

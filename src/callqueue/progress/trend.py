@@ -31,12 +31,12 @@ class DayPoint:
 def day_points(
     pace: MonthPace,
     until: dt.datetime,
-    payments: Iterable[tuple[dt.datetime, str, int]],
+    payments: Iterable[tuple[dt.date, str, int]],
     targets: Mapping[str, tuple[int, int]],
 ) -> list[DayPoint]:
     """Points for each day of `pace.month` up to `until`.
 
-    `payments` are (paid_at, fee, fen) since plan start; `targets` fee -> (cumulative target
+    `payments` are (day, fee, fen) collected since plan start; `targets` fee -> (cumulative target
     of the months before, this month's target), in fen.
     """
     days = [d for d in month_days(pace.month) if d <= until.date()]
@@ -45,11 +45,11 @@ def day_points(
     first = days[0]
     before: dict[str, int] = defaultdict(int)
     daily: dict[tuple[dt.date, str], int] = defaultdict(int)
-    for paid_at, fee, amount in payments:
-        if paid_at.date() < first:
+    for paid_on, fee, amount in payments:
+        if paid_on < first:
             before[fee] += amount
         else:
-            daily[paid_at.date(), fee] += amount
+            daily[paid_on, fee] += amount
     fees = sorted(set(targets) | set(before) | {f for _d, f in daily})
     running = dict(before)
     points: list[DayPoint] = []
