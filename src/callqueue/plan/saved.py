@@ -46,7 +46,7 @@ def load_plan(session: Session) -> tuple[int, PlanSpec] | None:
     if head is None:
         return None
     plan_id, name, start = head
-    codes = dict(session.execute(select(b.id, b.code)).tuples().all())
+    codes: dict[int, str] = {i: code for i, code in session.execute(select(b.id, b.code))}
     baselines: dict[str, Decimal] = {}
     per_building: dict[tuple[str, str], Decimal] = {}
     for building_id, fee, arrears in session.execute(
@@ -95,7 +95,7 @@ def save_plan(store: Store, spec: PlanSpec) -> int:
 
 def _write(session: Session, spec: PlanSpec) -> int:
     b = table_of(Building).c
-    ids = dict(session.execute(select(b.code, b.id)).tuples().all())
+    ids: dict[str, int] = {code: i for code, i in session.execute(select(b.code, b.id))}
     problems = [
         LineProblem(
             _("line {line}").format(line=t.line) if t.line else _("a target"),
@@ -217,7 +217,7 @@ def set_target(
 
 def _building_ids(session: Session) -> dict[str, int]:
     b = table_of(Building).c
-    return dict(session.execute(select(b.code, b.id)).tuples().all())
+    return {code: i for code, i in session.execute(select(b.code, b.id))}
 
 
 def _require_manager(session: Session, staff_code: str) -> None:
