@@ -45,13 +45,41 @@ def test_queue_screen(
 
 
 @pytest.mark.parametrize("language", LANGUAGES, indirect=True)
-@pytest.mark.parametrize("form_key", ["o", "p", "y"])
+@pytest.mark.parametrize("form_key", ["o", "p", "y", "x", "l"])
 def test_forms(snap_compare, demo_store: Store, language: str, form_key: str) -> None:  # type: ignore[no-untyped-def]
     app = CallqueueApp(demo_store, DEFAULT_POLICY, staff_code="lina", clock=lambda: AT)
 
     async def open_form(pilot: Pilot[None]) -> None:
         await loaded(pilot)
         await pilot.press("n", "n", "n", "n", "n", "n", "n", form_key)
-        await pilot.pause()
+        await loaded(pilot)  # the payment form's preview
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_form)
+
+
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_household_panel(
+    snap_compare, demo_store: Store, language: str, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    app = CallqueueApp(demo_store, DEFAULT_POLICY, staff_code="lina", clock=lambda: AT)
+
+    async def open_panel(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("n", "n", "enter")
+        await loaded(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_panel)
+
+
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_visit_round(snap_compare, demo_store: Store, language: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    app = CallqueueApp(demo_store, DEFAULT_POLICY, staff_code="lina", clock=lambda: AT)
+
+    async def open_round(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("v", "t")  # every debtor of building 6, top floor down
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_round)

@@ -145,7 +145,7 @@ class VisitScreen(Screen[None]):
     def door_done(self, stop: Stop, result: Recorded) -> None:
         """Mark the door with what came of it and go on to the next door still to knock on."""
         household_id = stop.item.household_id
-        what = self.done[household_id] = result.summary.removeprefix(f"{result.household_key}: ")
+        what = self.done[household_id] = result.what
         listing = self.query_one(OptionList)
         listing.replace_option_prompt(str(household_id), stop_text(stop, what))
         self.update_head()
