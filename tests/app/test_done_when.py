@@ -31,7 +31,7 @@ from callqueue.store.database import Store
 from callqueue.store.models import Complaint, Contact, Payment, Promise
 from tests.app.conftest import AT
 
-# Words that are the same in both languages: codes, brands and units.
+# Words the same in both languages: key names, EMS and POS.
 SHARED_WORDS = {
     "EMS",
     "POS",
