@@ -16,8 +16,8 @@ from callqueue.policy import Policy
 from callqueue.queue.actions import Channel
 from callqueue.queue.book import EVERY_BUILDING, QueueBook, Scope, scope_for_staff
 from callqueue.queue.build import ALL_CHANNELS, Item, Queue
+from callqueue.queue.records import STAFF
 from callqueue.store.database import Store
-from callqueue.store.models import Staff, table_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class StaffInfo:
 
 def list_staff(store: Store) -> list[StaffInfo]:
     """Active staff, for the sign-in list: managers and leaders first, then by name."""
-    s = table_of(Staff).c
+    s = STAFF.c
     order = {"manager": 0, "team_leader": 1, "collector": 2}
     with store.session() as session:
         rows = session.execute(select(s.code, s.name, s.role).where(s.active)).all()
@@ -68,7 +68,7 @@ class Workspace:
         if self.staff_code:
             with self.store.session() as session:
                 self.scope = scope_for_staff(session, self.staff_code)
-                s = table_of(Staff).c
+                s = STAFF.c
                 name = session.execute(select(s.name).where(s.code == self.staff_code)).scalar()
                 self.staff_name = name or ""
         self.book = QueueBook(self.store, now.date(), self.policy, self.scope)

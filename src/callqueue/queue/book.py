@@ -21,9 +21,8 @@ from callqueue.policy import Policy
 from callqueue.queue.actions import Channel
 from callqueue.queue.build import ALL_CHANNELS, Queue, build_queue
 from callqueue.queue.facts import Facts, facts_for
-from callqueue.queue.records import load_records
+from callqueue.queue.records import BUILDINGS, STAFF, load_records
 from callqueue.store.database import Store
-from callqueue.store.models import Building, Role, Staff, table_of
 
 
 class UnknownScope(LookupError):
@@ -52,12 +51,12 @@ EVERY_BUILDING = Scope(None, "every building")
 
 def scope_for_staff(session: Session, code: str) -> Scope:
     """A collector or team leader sees their team's buildings; a manager sees all."""
-    s, b = table_of(Staff).c, table_of(Building).c
+    s, b = STAFF.c, BUILDINGS.c
     row = session.execute(select(s.name, s.role, s.team_id).where(s.code == code)).first()
     if row is None:
         raise UnknownScope(f"no staff member with the code {code!r}")
     name, role, team_id = row
-    if role == Role.MANAGER:
+    if role == "manager":  # Role.MANAGER
         return Scope(None, f"{name} (manager): every building")
     codes = frozenset(session.execute(select(b.code).where(b.team_id == team_id)).scalars())
     listed = ", ".join(sorted(codes, key=building_order))
@@ -71,7 +70,7 @@ def scope_for_building(session: Session, text: str) -> Scope:
         code = parse_building(text)
     except ValueProblem as problem:
         raise UnknownScope(str(problem)) from None
-    b = table_of(Building).c
+    b = BUILDINGS.c
     if session.execute(select(b.id).where(b.code == code)).first() is None:
         raise UnknownScope(f"no building {code}")
     return Scope(frozenset({code}), f"building {code}")

@@ -21,10 +21,20 @@ from callqueue.limitation import (
 from callqueue.policy import Policy
 from callqueue.queue.actions import Stage
 from callqueue.queue.records import ChargeRec, ComplaintRec, ContactRec, HouseholdRecord
-from callqueue.store.models import ComplaintStatus, ContactOutcome, LetterKind, PromiseStatus
 
-UNANSWERED = frozenset({ContactOutcome.NO_ANSWER, ContactOutcome.BUSY, ContactOutcome.SWITCHED_OFF})
-OPEN_COMPLAINT = frozenset({ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS})
+# Words of the store's vocabularies (the enums of `callqueue.store.models`), spelled out:
+# importing the models would make every import of the queue, and so the app's start, pay
+# for the ORM. tests/unit/test_queue_records.py checks each against its enum.
+UNANSWERED = frozenset({"no_answer", "busy", "switched_off"})  # ContactOutcome
+CALLBACK = "callback"  # ContactOutcome
+OPEN_COMPLAINT = frozenset({"open", "in_progress"})  # ComplaintStatus
+RESOLVED = "resolved"  # ComplaintStatus
+WRITTEN_DEMAND, COLLECTION_LETTER, LAWYER_LETTER = (  # LetterKind
+    "written_demand",
+    "collection_letter",
+    "lawyer_letter",
+)
+PROMISE_OPEN, PROMISE_KEPT, PROMISE_CANCELLED = "open", "kept", "cancelled"  # PromiseStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +212,7 @@ def _contacts(facts: Facts, contacts: list[ContactRec], day: dt.date) -> None:
             unanswered.clear()
         elif channel == "call" and outcome in UNANSWERED:
             unanswered.add(on)
-        if outcome == ContactOutcome.CALLBACK and callback is not None:
+        if outcome == CALLBACK and callback is not None:
             callback_at = callback
         elif talk and callback_at is not None and (at >= callback_at or conversation):
             callback_at = None  # the callback was made (or overtaken)
@@ -211,11 +221,11 @@ def _contacts(facts: Facts, contacts: list[ContactRec], day: dt.date) -> None:
         if channel in ("sms", "notice", "letter") and letter_kind in (None, "reminder"):
             reminder = on
         if reached and channel == "letter":
-            if letter_kind == LetterKind.WRITTEN_DEMAND:
+            if letter_kind == WRITTEN_DEMAND:
                 facts.demand_delivered, facts.demand_deadline = on, until
-            elif letter_kind == LetterKind.COLLECTION_LETTER:
+            elif letter_kind == COLLECTION_LETTER:
                 facts.collection_letter = on
-            elif letter_kind == LetterKind.LAWYER_LETTER:
+            elif letter_kind == LAWYER_LETTER:
                 facts.lawyer_letter = on
     facts.last_contact, facts.last_conversation = last_contact, last_conversation
     facts.callback_at, facts.calls_today = callback_at, calls_today
@@ -227,14 +237,14 @@ def _contacts(facts: Facts, contacts: list[ContactRec], day: dt.date) -> None:
 def _promises(facts: Facts, record: HouseholdRecord, day: dt.date, policy: Policy) -> None:
     grace = dt.timedelta(days=policy.promises.grace_days)
     for promise in record.promises:
-        if promise.made_at.date() > day or promise.status == PromiseStatus.CANCELLED:
+        if promise.made_at.date() > day or promise.status == PROMISE_CANCELLED:
             continue
         facts.promises_made += 1
-        if promise.status == PromiseStatus.KEPT:
+        if promise.status == PROMISE_KEPT:
             facts.promises_kept += 1
             continue
         broken_on = promise.promised_date + grace + dt.timedelta(days=1)
-        if promise.status == PromiseStatus.OPEN and day < broken_on:
+        if promise.status == PROMISE_OPEN and day < broken_on:
             facts.pending_promise = promise.promised_date
             continue
         followed_up = facts.last_contact is not None and facts.last_contact.date() >= broken_on
@@ -247,7 +257,7 @@ def _complaints(facts: Facts, complaints: list[ComplaintRec], day: dt.date) -> N
     for complaint in complaints:
         if complaint.pauses_collection and complaint.status in OPEN_COMPLAINT:
             facts.dispute_since = facts.dispute_since or complaint.opened_at.date()
-        if complaint.status == ComplaintStatus.RESOLVED and (
+        if complaint.status == RESOLVED and (
             complaint.report_back_on is None or complaint.report_back_on <= day
         ):
             facts.report_back = facts.report_back or complaint

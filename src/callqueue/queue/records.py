@@ -19,22 +19,63 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, Select, and_, not_, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    TableClause,
+    and_,
+    column,
+    not_,
+    select,
+    table,
+    type_coerce,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from callqueue.store.models import (
-    Building,
-    ChargeLine,
-    Complaint,
-    Contact,
-    Household,
-    Payment,
-    Person,
-    Phone,
-    Promise,
-    table_of,
-)
+# --- the columns the queue reads ------------------------------------------------------------
+# Light table clauses, not the models of `callqueue.store.models`: importing those builds a
+# pydantic schema per model, which would add about half a second to the app's first paint.
+# tests/unit/test_queue_records.py checks every column here against the models.
+
+
+def _table(name: str, *columns: tuple[str, Any]) -> TableClause:
+    return table(name, *(column(n, t) for n, t in columns))
+
+
+_I, _S, _B, _D, _T = Integer, String, Boolean, Date, DateTime
+BUILDINGS = _table("buildings", ("id", _I), ("code", _S), ("team_id", _I))
+STAFF = _table("staff", ("code", _S), ("name", _S), ("role", _S), ("team_id", _I), ("active", _B))
+HOUSEHOLDS = _table(
+    "households", ("id", _I), ("key", _S), ("building_id", _I), ("elderly", _B),
+    ("do_not_call", _B), ("chronic_defaulter", _B), ("difficult", _B), ("litigation_since", _D),
+)  # fmt: skip
+PEOPLE = _table("people", ("id", _I), ("household_id", _I), ("name", _S), ("is_primary", _B))
+PHONES = _table("phones", ("id", _I), ("person_id", _I), ("number", _S), ("wrong_number", _B))
+CHARGE_LINES = _table(
+    "charge_lines", ("id", _I), ("household_id", _I), ("fee_type", _S), ("period", _S),
+    ("due_date", _D), ("amount_due", BigInteger), ("paid_billing", BigInteger),
+    ("paid_pending", BigInteger),
+)  # fmt: skip
+CONTACTS = _table(
+    "contacts", ("id", _I), ("household_id", _I), ("at", _T), ("channel", _S),
+    ("outcome", _S), ("reached", _B), ("note", _S), ("proof", _S), ("callback_at", _T),
+    ("letter_kind", _S), ("deadline", _D),
+)  # fmt: skip
+PROMISES = _table(
+    "promises", ("id", _I), ("household_id", _I), ("made_at", _T), ("promised_date", _D),
+    ("status", _S),
+)  # fmt: skip
+PAYMENTS = _table("payments", ("id", _I), ("household_id", _I), ("paid_at", _T))
+COMPLAINTS = _table(
+    "complaints", ("id", _I), ("household_id", _I), ("opened_at", _T), ("category", _S),
+    ("status", _S), ("pauses_collection", _B), ("report_back_on", _D),
+)  # fmt: skip
 
 
 class ChargeRec(NamedTuple):
@@ -171,7 +212,7 @@ def load_records(
     """
     connection = session.connection()
     convert = _TEXT if connection.dialect.name == "sqlite" else _NATIVE
-    h, b = table_of(Household).c, table_of(Building).c
+    h, b = HOUSEHOLDS.c, BUILDINGS.c
     households: Any = None  # the ids of the households wanted, as a subquery (None: all)
     if ids is not None:
         households = list(ids)
@@ -200,11 +241,11 @@ Wanted = Callable[[Select[Any], Any], Select[Any]]
 def _households(
     connection: Connection, wanted: Wanted, convert: _Convert
 ) -> dict[int, HouseholdRecord]:
-    h, b = table_of(Household).c, table_of(Building).c
+    h, b = HOUSEHOLDS.c, BUILDINGS.c
     query = select(
         h.id, h.key, b.code, b.team_id, h.elderly, h.do_not_call, h.chronic_defaulter,
         h.difficult, h.litigation_since,
-    ).join_from(table_of(Household), table_of(Building), h.building_id == b.id)  # fmt: skip
+    ).join_from(HOUSEHOLDS, BUILDINGS, h.building_id == b.id)  # fmt: skip
     day, yes = convert.day, _BOOL
     return {
         hid: HouseholdRecord(
@@ -217,13 +258,13 @@ def _households(
 
 
 def _people(connection: Connection, wanted: Wanted, records: dict[int, HouseholdRecord]) -> None:
-    p, ph = table_of(Person).c, table_of(Phone).c
+    p, ph = PEOPLE.c, PHONES.c
     owners = select(p.household_id, p.name).where(p.is_primary)
     for household_id, name in _raw(connection, wanted(owners, p.household_id)):
         records[household_id].owner = name
     phones = (
         select(p.household_id, ph.number)
-        .join_from(table_of(Phone), table_of(Person), ph.person_id == p.id)
+        .join_from(PHONES, PEOPLE, ph.person_id == p.id)
         .where(~ph.wrong_number)
         .order_by(p.household_id, p.is_primary.desc(), ph.id)
     )
@@ -242,7 +283,7 @@ def _charges(
     due_by: dt.date,
     skip_due: tuple[dt.date, dt.date] | None,
 ) -> None:
-    c = table_of(ChargeLine).c
+    c = CHARGE_LINES.c
     outstanding = type_coerce(c.amount_due - c.paid_billing - c.paid_pending, BigInteger)
     query = select(c.household_id, c.fee_type, c.period, c.due_date, outstanding).where(
         outstanding > 0, c.due_date <= due_by
@@ -270,7 +311,7 @@ _AT = itemgetter(0)
 def _contacts(
     connection: Connection, wanted: Wanted, records: dict[int, HouseholdRecord], convert: _Convert
 ) -> None:
-    k = table_of(Contact).c
+    k = CONTACTS.c
     query = select(
         k.household_id, k.at, k.channel, k.outcome, k.reached, k.note != "",
         and_(k.proof.is_not(None), k.proof != ""), k.callback_at, k.letter_kind, k.deadline,
@@ -300,7 +341,7 @@ def _others(
 ) -> None:
     """Promises, payments and complaints: few rows, ordered in SQL."""
     day, moment, yes = convert.day, convert.moment, _BOOL
-    m = table_of(Promise).c
+    m = PROMISES.c
     promises = select(m.household_id, m.made_at, m.promised_date, m.status).order_by(
         m.household_id, m.made_at, m.id
     )
@@ -311,12 +352,12 @@ def _others(
             _new(PromiseRec, (moment(made_at), day(promised), status))
         )
 
-    y = table_of(Payment).c
+    y = PAYMENTS.c
     payments = select(y.household_id, y.paid_at).order_by(y.household_id, y.paid_at, y.id)
     for household_id, paid_at in _raw(connection, wanted(payments, y.household_id)):
         records[household_id].payments.append(moment(paid_at))
 
-    q = table_of(Complaint).c
+    q = COMPLAINTS.c
     complaints = select(
         q.household_id, q.id, q.opened_at, q.category, q.status, q.pauses_collection,
         q.report_back_on,
