@@ -201,7 +201,7 @@ class HouseholdScreen(Screen[None]):
         for entry in view.timeline:
             table.add_row(
                 f"{entry.at:%m-%d %H:%M}",
-                _(entry.title),
+                entry.title,
                 entry.detail,
                 f"{entry.amount:,.2f}" if entry.amount is not None else "",
                 entry.staff_name or "",
