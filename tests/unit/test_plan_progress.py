@@ -200,15 +200,17 @@ def promise(made: dt.datetime, day: dt.date, status: str, settled: dt.datetime |
 
 
 def test_status_precedence() -> None:
-    call = (dt.datetime(2026, 11, 2, 10), "call", "no_answer", False)
-    refused = (dt.datetime(2026, 11, 3, 10), "call", "refused", True)
+    call = {"attempts": 1}
+    refused = {"attempts": 2, "last_conversation": "refused"}
     assert status_of(household(), NOW, START, 1) is Status.NOT_CONTACTED
-    assert status_of(household(contacts=[call]), NOW, START, 1) is Status.UNREACHABLE
-    assert status_of(household(contacts=[call, refused]), NOW, START, 1) is Status.REFUSED
+    assert status_of(household(**call), NOW, START, 1) is Status.UNREACHABLE
+    assert status_of(household(**refused), NOW, START, 1) is Status.REFUSED
+    reached = household(attempts=3, last_conversation="callback")
+    assert status_of(reached, NOW, START, 1) is Status.REACHED
     broken = promise(
         dt.datetime(2026, 11, 4), dt.date(2026, 11, 7), "broken", dt.datetime(2026, 11, 9)
     )
-    assert status_of(household(contacts=[refused], promises=[broken]), NOW, START, 1) is (
+    assert status_of(household(**refused, promises=[broken]), NOW, START, 1) is (
         Status.PROMISE_BROKEN
     )
     lapsed = promise(dt.datetime(2026, 11, 20), dt.date(2026, 11, 24), "open")

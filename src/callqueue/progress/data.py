@@ -70,7 +70,8 @@ class HouseholdData:
     building: str
     start: dict[str, int] = field(default_factory=dict)  # fee -> arrears at plan start
     collected: dict[str, int] = field(default_factory=dict)  # fee -> collected by `until`
-    contacts: list[tuple[dt.datetime, str, str, bool]] = field(default_factory=list)
+    attempts: int = 0  # calls and visits since plan start, by `until`
+    last_conversation: str | None = None  # the outcome of the latest one that reached the owner
     promises: list[PromiseRow] = field(default_factory=list)  # every promise made by `until`
     disputed_since: dt.datetime | None = None
 
@@ -167,17 +168,36 @@ def load_scope(
         if household_id in households:
             households[household_id].collected[fee] = amount
 
-    contacts = (
-        select(K.household_id, K.at, K.channel, K.outcome, K.reached)
+    # Calls and visits since plan start: how many, and how the latest conversation ended
+    # (a window function, so only one row per household comes back).
+    window = (K.at >= plan_start) & (K.at <= until) & K.channel.in_(CONVERSATION_CHANNELS)
+    attempts = (
+        select(K.household_id, func.count())
         .join(table_of(Household), H.id == K.household_id)
         .join(table_of(Building), B.id == H.building_id)
-        .where(K.at >= plan_start, K.at <= until, K.channel.in_(CONVERSATION_CHANNELS))
-        .order_by(K.household_id, K.at, K.id)
+        .where(window)
+        .group_by(K.household_id)
     )
-    for household_id, *rest in session.execute(_scoped(contacts, buildings)):
+    for household_id, count in session.execute(_scoped(attempts, buildings)):
         record = households.get(household_id)
         if record is not None:
-            record.contacts.append((rest[0], rest[1], rest[2], bool(rest[3])))
+            record.attempts = int(count)
+    latest = func.row_number().over(
+        partition_by=K.household_id, order_by=(K.at.desc(), K.id.desc())
+    )
+    ranked = (
+        select(K.household_id.label("household_id"), K.outcome.label("outcome"), latest.label("n"))
+        .join(table_of(Household), H.id == K.household_id)
+        .join(table_of(Building), B.id == H.building_id)
+        .where(window, K.reached)
+    )
+    last = _scoped(ranked, buildings).subquery()
+    for household_id, outcome in session.execute(
+        select(last.c.household_id, last.c.outcome).where(last.c.n == 1)
+    ):
+        record = households.get(household_id)
+        if record is not None:
+            record.last_conversation = outcome
 
     promises = (
         select(

@@ -94,11 +94,10 @@ def status_of(
     ]
     if recent and recent[-1].status_at(moment) != PromiseStatus.KEPT:
         return Status.PROMISE_BROKEN  # not open (checked above), not kept: broken
-    conversations = [c for c in record.contacts if c[3]]
-    if conversations:
-        if conversations[-1][2] == ContactOutcome.REFUSED:
+    if record.last_conversation is not None:
+        if record.last_conversation == ContactOutcome.REFUSED:
             return Status.REFUSED
         return Status.REACHED
-    if record.contacts:
+    if record.attempts:
         return Status.UNREACHABLE
     return Status.NOT_CONTACTED

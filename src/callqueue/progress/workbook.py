@@ -8,6 +8,7 @@ per building, per collector, complaints, limitation risk, by day.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -89,12 +90,14 @@ def _sheet(
     sheet.append(list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
+    for number, row in enumerate(rows, start=2):  # (max_row is slow: it scans every cell)
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
         for index, value in enumerate(row):
             if isinstance(value, Decimal):
-                cell = sheet.cell(row=sheet.max_row, column=index + 1)
+                cell = sheet.cell(row=number, column=index + 1)
                 cell.number_format = RATE if index in rates else MONEY
+            elif isinstance(value, dt.date):
+                sheet.cell(row=number, column=index + 1).number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers):
         width = max([_cell_width(header), *(_cell_width(r[index]) for r in rows if index < len(r))])
@@ -253,11 +256,6 @@ def write_workbook(report: Report, path: Path) -> Path:
             for p in report.trend
         ],
     )
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if cell.is_date:
-                    cell.number_format = "yyyy-mm-dd"
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
