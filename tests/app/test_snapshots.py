@@ -83,3 +83,35 @@ def test_visit_round(snap_compare, demo_store: Store, language: str, size: tuple
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_round)
+
+
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_leader_panels(
+    snap_compare, demo_store: Store, language: str, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    app = CallqueueApp(demo_store, DEFAULT_POLICY, staff_code="wangfang", clock=lambda: AT)
+
+    async def open_progress(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("f")
+        await loaded(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_progress)
+
+
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_building_map(
+    snap_compare, demo_store: Store, language: str, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    app = CallqueueApp(demo_store, DEFAULT_POLICY, staff_code="wangfang", clock=lambda: AT)
+
+    async def open_map(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("f")
+        await loaded(pilot)
+        await pilot.press("m")
+        await loaded(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_map)

@@ -69,6 +69,7 @@ class QueueScreen(Screen[None]):
                 ("v", "visits", _("Visits")),
                 ("b", "pick_building", _("Building")),
                 ("a", "pick_action", _("Action")),
+                ("f", "progress", _("Progress")),
             ],
         )
         bind_keys(  # in the keys panel (?) and the palette, not in the footer
@@ -292,6 +293,15 @@ class QueueScreen(Screen[None]):
 
         if self.queue is not None:
             self.app.push_screen(VisitScreen(self.queue, building=self.filter.building))
+
+    def action_progress(self) -> None:
+        """Building progress against the plan: for team leaders and managers."""
+        from callqueue.app.progress_screen import ProgressScreen
+
+        if getattr(self.app, "staff_role", "") in ("team_leader", "manager"):
+            self.app.push_screen(ProgressScreen())
+        else:
+            self.notify(_("Building progress is for team leaders and managers."))
 
     def action_channel(self) -> None:
         self.channel_index = (self.channel_index + 1) % len(CHANNEL_CYCLE)
