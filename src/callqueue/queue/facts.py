@@ -7,6 +7,7 @@ Facts depend on the day, not the hour, so they are worked out once per household
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from callqueue.limitation import (
@@ -154,12 +155,18 @@ def evidence_of(record: HouseholdRecord) -> list[Evidence]:
     return found
 
 
+@functools.lru_cache(maxsize=16)
+def _horizon(day: dt.date, years: int, warn_days: int) -> dt.date:
+    """A deadline is never before due + years, so only charges due by this day can be near it
+    (worked out once per day, not once per household)."""
+    return add_years(day, -years) + dt.timedelta(days=warn_days)
+
+
 def _charges(facts: Facts, record: HouseholdRecord, day: dt.date, policy: Policy) -> None:
     rules = policy.limitation
     low, high = policy.escalation.reminder_days_before_due
     evidence: list[Evidence] | None = None  # worked out only for old debts
-    # A deadline is never before due + years, so only charges due by this day can be near it.
-    horizon = add_years(day, -rules.years) + dt.timedelta(days=rules.warn_days)
+    horizon = _horizon(day, rules.years, rules.warn_days)
     reminded = facts.last_reminder
     arrears = facts.arrears
     days_overdue = 0
