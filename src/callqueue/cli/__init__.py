@@ -23,7 +23,7 @@ from callqueue.cli.common import (
     err,
     resolve_moment,
 )
-from callqueue.i18n import set_language
+from callqueue.i18n import _, pgettext, set_language
 
 COMMAND_GROUPS = (ledger, queue, record, demo, db, policy, plan, report)
 
@@ -54,25 +54,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.moment = resolve_moment(getattr(args, "at", None))
         return int(args.handler(args))
     except UserError as error:
-        err(f"callqueue: {error}")
+        err(error_line(str(error)))
         return 2
     except BrokenPipeError:  # `callqueue summary | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        err("callqueue: interrupted; nothing more was written")
+        err(error_line(_("interrupted; nothing more was written")))
         return 130
     except Exception as error:
         from callqueue.store.database import DatabaseError
 
         if isinstance(error, DatabaseError):
-            err(f"callqueue: {error}")
+            err(error_line(str(error)))
             return 2
         from callqueue.crash import record_crash
 
         log = record_crash(error)
         err(
-            f"callqueue: something went wrong that is not your fault ({type(error).__name__}). "
-            f"Nothing half-done was saved. Details are in {log}; please send it to support."
+            error_line(
+                _(
+                    "something went wrong that is not your fault ({error}). Nothing half-done "
+                    "was saved. Details are in {log}; please send it to support."
+                ).format(error=type(error).__name__, log=log)
+            )
         )
         return 1
+
+
+def error_line(message: str) -> str:
+    """`callqueue: message`, the one line a user sees for a problem."""
+    return pgettext("error line", "callqueue: {message}").format(message=message)

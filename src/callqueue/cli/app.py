@@ -8,6 +8,7 @@ import sys
 from callqueue.cli.common import open_store_for, policy_for
 from callqueue.cli.demo import fresh_demo_store
 from callqueue.cli.ledger import print_summary
+from callqueue.i18n import _
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -16,7 +17,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     store = fresh_demo_store(args) if args.demo else open_store_for(args)
     try:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            print("(not a terminal: the arrears summary instead of the workspace)")
+            print(_("(not a terminal: the arrears summary instead of the workspace)"))
             print_summary(store, args.moment)
             return 0
         from callqueue.app.app import CallqueueApp

@@ -65,11 +65,16 @@ class Commands:
 def resolve_moment(text: str | None) -> dt.datetime:
     """The moment every command runs at: `--at`, else now (CST). Checked for every command."""
     from callqueue.clock import resolve_moment as resolve
+    from callqueue.i18n import _
 
     try:
         return resolve(text)
-    except ValueError as error:
-        raise UserError(str(error)) from None
+    except ValueError:
+        raise UserError(
+            _(
+                "cannot read the time {text}; use e.g. 2026-11-27T10:30 (China Standard Time)"
+            ).format(text=repr(text))
+        ) from None
 
 
 def open_store_for(args: argparse.Namespace) -> Store:
@@ -79,9 +84,14 @@ def open_store_for(args: argparse.Namespace) -> Store:
 
 
 def fee_label(fee_type: str) -> str:
-    """`物业费 property fee`: both languages until the UI has its translations."""
+    """`物业费 property fee` in English (the Chinese is what billing exports say); in any
+    other language the fee type in that language's words (物业费)."""
+    from callqueue.i18n import SOURCE_LANGUAGE, current_language
+    from callqueue.i18n import fee_label as fee_words
     from callqueue.ledger.values import FEE_TYPE_LABELS_EN, FEE_TYPE_LABELS_ZH
 
+    if current_language() != SOURCE_LANGUAGE:
+        return fee_words(fee_type)
     return f"{FEE_TYPE_LABELS_ZH.get(fee_type, fee_type)} {FEE_TYPE_LABELS_EN.get(fee_type, '')}"
 
 
@@ -115,3 +125,56 @@ def policy_for(args: argparse.Namespace) -> Policy:
         return load_policy(getattr(args, "policy", None))
     except PolicyError as error:
         raise UserError(str(error)) from None
+
+
+def day_text(day: dt.date, extra_days_off: tuple[dt.date, ...] = ()) -> str:
+    """The kind of day in words: `workdays.describe_day` in English ("a Sunday"), the same
+    in any other language (星期日)."""
+    from callqueue.i18n import (
+        CTX_WEEKDAY,
+        SOURCE_LANGUAGE,
+        WEEKDAYS_EN,
+        _,
+        current_language,
+        holiday_label,
+        pgettext,
+    )
+    from callqueue.workdays import DayKind, day_kind, describe_day
+
+    english = describe_day(day, extra_days_off)
+    if current_language() == SOURCE_LANGUAGE:
+        return english
+    kind = day_kind(day, extra_days_off)
+    if kind is DayKind.COMPANY_DAY_OFF:
+        return _("a company day off")
+    if kind is DayKind.HOLIDAY:
+        name = english.removeprefix("a statutory holiday (").removesuffix(")")
+        return _("a statutory holiday ({holiday})").format(holiday=holiday_label(name))
+    if kind is DayKind.MAKEUP_WORKDAY:
+        _before, found, name = english.partition(" for ")
+        if found:
+            return _("a make-up workday for {holiday}").format(holiday=holiday_label(name))
+        return _("a make-up workday")
+    if kind is DayKind.WEEKEND:  # 周六, 周日: the weekday names the window sentences use
+        return pgettext(CTX_WEEKDAY, WEEKDAYS_EN[day.weekday()])
+    return _("a workday")
+
+
+def calendar_warning_text(day: dt.date) -> str | None:
+    """`workdays.calendar_warning` in the current language: the holiday data ends."""
+    from callqueue.i18n import SOURCE_LANGUAGE, _, current_language
+    from callqueue.workdays import calendar_warning, calendar_years
+
+    warning = calendar_warning(day)
+    if warning is None or current_language() == SOURCE_LANGUAGE:
+        return warning
+    first, last = calendar_years()
+    if day.year > last:
+        return _(
+            "the holiday calendar ends with {year}; for {day} only weekends are known, "
+            "statutory holidays are not (update the chinesecalendar package)"
+        ).format(year=last, day=day.isoformat())
+    return _(
+        "the holiday calendar starts with {year}; for {day} only weekends are known, "
+        "statutory holidays are not (update the chinesecalendar package)"
+    ).format(year=first, day=day.isoformat())

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from callqueue.cli.common import Commands
+from callqueue.i18n import _, pgettext
 
 if TYPE_CHECKING:
     pass
@@ -29,9 +30,19 @@ def cmd_db(args: argparse.Namespace) -> int:
     current, head = current_revision(engine), head_revision()
     if args.action == "upgrade" and current != head:
         upgrade(engine)
-        print(f"upgraded from {current or 'an empty database'} to {head}")
+        print(
+            _("upgraded from {current} to {head}").format(
+                current=current or _("an empty database"), head=head
+            )
+        )
     else:
-        state = "up to date" if current == head else f"needs upgrade to {head}"
-        print(f"schema {current or 'none'}: {state}")
+        state = (
+            _("up to date") if current == head else _("needs upgrade to {head}").format(head=head)
+        )
+        print(
+            _("schema {current}: {state}").format(
+                current=current or pgettext("schema", "none"), state=state
+            )
+        )
     engine.dispose()
     return 0

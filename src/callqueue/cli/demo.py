@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from callqueue.cli.common import Commands, UserError, console, fee_label, open_store_for
+from callqueue.i18n import SOURCE_LANGUAGE, _, current_language, join_list
 
 if TYPE_CHECKING:
     from callqueue.store.database import Store
@@ -31,8 +32,10 @@ def fresh_demo_store(args: argparse.Namespace) -> Store:
         store = open_store(str(path))
     summary = fill_demo(store, today=args.moment)
     print(
-        f"Demo project: {summary.households} households in buildings 6, 7 and 8, "
-        f"plan from {summary.plan_start}. Database: {store.url}"
+        _(
+            "Demo project: {households} households in buildings 6, 7 and 8, plan from {start}. "
+            "Database: {url}"
+        ).format(households=summary.households, start=summary.plan_start, url=store.url)
     )
     return store
 
@@ -42,31 +45,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     households = args.households or DEFAULT_HOUSEHOLDS
     if households < 1:
-        raise UserError("--households must be at least 1")
+        raise UserError(_("--households must be at least 1"))
     store = open_store_for(args)
     status_console = console(stderr=True)
+    building = _("building the demo project…")
+    english = current_language() == SOURCE_LANGUAGE
     try:
-        with status_console.status("building the demo project…") as status:
+        with status_console.status(building) as status:
             summary = fill_demo(
                 store,
                 households=households,
                 seed=args.seed,
                 today=args.moment,
-                progress=lambda phase: status.update(f"demo: {phase}…"),
+                # The phases are the demo builder's own words (English): shown in English only.
+                progress=lambda phase: status.update(f"demo: {phase}…" if english else building),
             )
     except ValueError as error:
         raise UserError(f"{error} ({store.url})") from None
+    arrears = join_list(
+        f"{fee_label(fee)} {amount:,.2f}"
+        for fee, amount in sorted(summary.arrears_at_plan_start.items())
+    )
     print(
-        f"Demo project written to {store.url}\n"
-        f"  {summary.households:,} households, {summary.buildings} buildings, "
-        f"{summary.teams} teams, {summary.staff} staff\n"
-        f"  {summary.charge_lines:,} charge lines, {summary.contacts:,} contacts, "
-        f"{summary.promises:,} promises, {summary.payments:,} payments, "
-        f"{summary.complaints:,} complaints\n"
-        f"  plan from {summary.plan_start}; arrears at plan start: "
-        + ", ".join(
-            f"{fee_label(fee)} {amount:,.2f}"
-            for fee, amount in sorted(summary.arrears_at_plan_start.items())
+        _(
+            "Demo project written to {url}\n"
+            "  {households} households, {buildings} buildings, {teams} teams, {staff} staff\n"
+            "  {lines} charge lines, {contacts} contacts, {promises} promises, "
+            "{payments} payments, {complaints} complaints\n"
+            "  plan from {start}; arrears at plan start: {arrears}"
+        ).format(
+            url=store.url,
+            households=f"{summary.households:,}",
+            buildings=summary.buildings,
+            teams=summary.teams,
+            staff=summary.staff,
+            lines=f"{summary.charge_lines:,}",
+            contacts=f"{summary.contacts:,}",
+            promises=f"{summary.promises:,}",
+            payments=f"{summary.payments:,}",
+            complaints=f"{summary.complaints:,}",
+            start=summary.plan_start,
+            arrears=arrears,
         )
     )
     store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from callqueue.i18n import fee_label as fee_words
 if TYPE_CHECKING:
     from callqueue.household_view import HouseholdView
     from callqueue.ledger.importer import ImportReport
+    from callqueue.ledger.lines import RowProblem
     from callqueue.store.database import Store
 
 
@@ -48,21 +49,37 @@ def cmd_import(args: argparse.Namespace) -> int:
         with _progress() as progress:
             report = import_ledger(store, args.file, at=at, dry_run=args.dry_run, progress=progress)
     except FileProblem as error:
-        raise UserError(f"{args.file}: {error}; nothing was imported") from None
+        raise UserError(
+            _("{file}: {problem}; nothing was imported").format(file=args.file, problem=error)
+        ) from None
     except ImportRefused as refused:
-        err = sys.stderr
-        print(
-            f"callqueue: {args.file}: {len(refused.problems)} bad row(s); nothing was imported.",
-            file=err,
-        )
-        for problem in refused.problems:
-            print(f"  {problem}", file=err)
-        print("Correct these lines and import the file again.", file=err)
+        for line in refusal_lines(args.file, refused.problems):
+            print(line, file=sys.stderr)
         return 1
     finally:
         store.close()
     _print_import(report)
     return 0
+
+
+def refusal_lines(file: Path, problems: Sequence[RowProblem]) -> list[str]:
+    """An import refused: how many rows are bad, each bad line, and what to do."""
+    return [
+        _("callqueue: {file}: {count} bad row(s); nothing was imported.").format(
+            file=file, count=len(problems)
+        ),
+        *(f"  {problem}" for problem in problems),
+        _("Correct these lines and import the file again."),
+    ]
+
+
+def _phase_label(phase: str) -> str:
+    labels = {
+        "reading": pgettext("import phase", "reading"),
+        "checking": pgettext("import phase", "checking"),
+        "writing": pgettext("import phase", "writing"),
+    }
+    return labels.get(phase, phase)
 
 
 class _progress:
@@ -82,7 +99,7 @@ class _progress:
     def update(self, phase: str, done: int, total: int) -> None:
         assert self.bar is not None
         if phase not in self.tasks:
-            self.tasks[phase] = self.bar.add_task(phase, total=total or 1)
+            self.tasks[phase] = self.bar.add_task(_phase_label(phase), total=total or 1)
         self.bar.update(self.tasks[phase], completed=done)  # type: ignore[arg-type]
 
     def __exit__(self, *exc: object) -> None:
@@ -90,59 +107,149 @@ class _progress:
             self.bar.stop()
 
 
-def _print_import(report: ImportReport) -> None:
+def _skip_reason(why: str) -> str:
+    """Why the reader skipped a line (ledger.readers writes it in English)."""
+    return pgettext("skipped line", "total row") if why == "total row" else why
+
+
+def _encoding_label(encoding: str) -> str:
+    """How the file was read: the codec's name in English (utf-8, gb18030, xlsx)."""
+    if current_language() == SOURCE_LANGUAGE:
+        return encoding
+    labels = {
+        "utf-8-sig": pgettext("file encoding", "UTF-8 with BOM"),
+        "gb18030": "GBK/GB18030",
+        "xlsx": pgettext("file encoding", "XLSX workbook"),
+    }
+    return labels.get(encoding, encoding.upper())
+
+
+def _money(amount: object) -> str:
+    return f"{amount:,.2f}"
+
+
+def import_lines(report: ImportReport) -> list[str]:
+    """What an import read and changed, and the arrears in the file."""
     from callqueue.household_key import building_order
 
-    title = "Checked (dry run, nothing written)" if report.dry_run else "Imported"
-    print(f"{title}: {report.file.name} ({report.encoding}, header on line {report.header_line})")
-    print(f"  households: {report.households:,}   charge lines: {report.lines:,}")
+    title = _("Checked (dry run, nothing written)") if report.dry_run else _("Imported")
+    lines = [
+        _("{title}: {file} ({encoding}, header on line {line})").format(
+            title=title,
+            file=report.file.name,
+            encoding=_encoding_label(report.encoding),
+            line=report.header_line,
+        ),
+        "  "
+        + _("households: {households}   charge lines: {lines}").format(
+            households=f"{report.households:,}", lines=f"{report.lines:,}"
+        ),
+    ]
     if not report.dry_run:
-        print(
-            f"  new households: {report.households_added:,}   owners changed: "
-            f"{report.owners_changed:,}   phones added: {report.phones_added:,}"
+        lines.append(
+            "  "
+            + _("new households: {new}   owners changed: {owners}   phones added: {phones}").format(
+                new=f"{report.households_added:,}",
+                owners=f"{report.owners_changed:,}",
+                phones=f"{report.phones_added:,}",
+            )
         )
-        print(
-            f"  charge lines new: {report.charges_added:,}   updated: {report.charges_updated:,}"
-            f"   unchanged: {report.charges_unchanged:,}"
+        lines.append(
+            "  "
+            + _("charge lines new: {new}   updated: {updated}   unchanged: {unchanged}").format(
+                new=f"{report.charges_added:,}",
+                updated=f"{report.charges_updated:,}",
+                unchanged=f"{report.charges_unchanged:,}",
+            )
         )
         if report.reconciled:
-            print(f"  callqueue payments now shown by billing: {report.reconciled:,.2f}")
+            lines.append(
+                "  "
+                + _("callqueue payments now shown by billing: {amount}").format(
+                    amount=_money(report.reconciled)
+                )
+            )
     for line, why in report.skipped:
-        print(f"  skipped line {line}: {why}")
+        lines.append(
+            "  " + _("skipped line {line}: {why}").format(line=line, why=_skip_reason(why))
+        )
     if report.ignored_columns:
-        print(f"  columns ignored: {', '.join(report.ignored_columns)}")
-    print(f"  arrears in this file on {report.as_of}, by fee type:")
+        lines.append(
+            "  " + _("columns ignored: {columns}").format(columns=join_list(report.ignored_columns))
+        )
+    lines.append("  " + _("arrears in this file on {date}, by fee type:").format(date=report.as_of))
     for fee, amount in sorted(report.arrears_by_fee.items()):
-        print(f"    {fee_label(fee):<24}{amount:>16,.2f}")
-    print("  by building:")
+        lines.append(f"    {_fee_cell(fee, 24)}{amount:>16,.2f}")
+    lines.append("  " + _("by building:"))
     for building, amount in sorted(
         report.arrears_by_building.items(), key=lambda kv: building_order(kv[0])
     ):
-        print(f"    {building:<24}{amount:>16,.2f}")
+        lines.append(f"    {_building_cell(building, 24)}{amount:>16,.2f}")
     total = sum(report.arrears_by_fee.values())
-    print(f"  total arrears: {total:,.2f}")
+    lines.append("  " + _("total arrears: {amount}").format(amount=_money(total)))
     if report.not_yet_due:
-        print(f"  billed but not yet due: {report.not_yet_due:,.2f}")
+        lines.append(
+            "  " + _("billed but not yet due: {amount}").format(amount=_money(report.not_yet_due))
+        )
+    return lines
 
 
-def print_summary(store: Store, moment: dt.datetime) -> None:
+def _print_import(report: ImportReport) -> None:
+    for line in import_lines(report):
+        print(line)
+
+
+def _fee_cell(fee: str, width: int) -> str:
+    """A fee type padded to `width` cells: `物业费 property fee` in English, 物业费 in Chinese."""
+    from callqueue.cli.queue import pad
+
+    if current_language() == SOURCE_LANGUAGE:
+        return f"{fee_label(fee):<{width}}"
+    return pad(fee_words(fee), width)
+
+
+def _building_cell(building: str, width: int) -> str:
+    """A building padded to `width` cells: its code in English, `6栋` in Chinese."""
+    from callqueue.cli.queue import pad
+
+    if current_language() == SOURCE_LANGUAGE:
+        return f"{building:<{width}}"
+    return pad(_("building {code}").format(code=building), width)
+
+
+def summary_lines(store: Store, moment: dt.datetime) -> list[str]:
+    """The arrears summary: households, arrears per fee type and per building."""
     from callqueue.ledger.summary import ledger_summary
 
     with store.session() as session:
         summary = ledger_summary(session, moment.date())
-    print(
-        f"{summary.households:,} households, {summary.households_in_arrears:,} in arrears "
-        f"on {summary.as_of}, {summary.charge_lines:,} charge lines"
-    )
-    print("Arrears by fee type:")
+    lines = [
+        _(
+            "{households} households, {in_arrears} in arrears on {date}, {lines} charge lines"
+        ).format(
+            households=f"{summary.households:,}",
+            in_arrears=f"{summary.households_in_arrears:,}",
+            date=summary.as_of,
+            lines=f"{summary.charge_lines:,}",
+        ),
+        _("Arrears by fee type:"),
+    ]
     for fee, amount in summary.arrears_by_fee.items():
-        print(f"  {fee_label(fee):<24}{amount:>16,.2f}")
-    print("Arrears by building:")
+        lines.append(f"  {_fee_cell(fee, 24)}{amount:>16,.2f}")
+    lines.append(_("Arrears by building:"))
     for building, amount in summary.arrears_by_building.items():
-        print(f"  {building:<24}{amount:>16,.2f}")
-    print(f"Total arrears: {summary.total:,.2f}")
+        lines.append(f"  {_building_cell(building, 24)}{amount:>16,.2f}")
+    lines.append(_("Total arrears: {amount}").format(amount=_money(summary.total)))
     if summary.not_yet_due:
-        print(f"Billed but not yet due: {summary.not_yet_due:,.2f}")
+        lines.append(
+            _("Billed but not yet due: {amount}").format(amount=_money(summary.not_yet_due))
+        )
+    return lines
+
+
+def print_summary(store: Store, moment: dt.datetime) -> None:
+    for line in summary_lines(store, moment):
+        print(line)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from callqueue.cli.common import Commands, add_policy_option, policy_for
+from callqueue.cli.common import (
+    Commands,
+    add_policy_option,
+    calendar_warning_text,
+    day_text,
+    policy_for,
+)
+from callqueue.i18n import SOURCE_LANGUAGE, _, current_language, window_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -29,16 +36,18 @@ def register(commands: Commands) -> None:
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
-    from callqueue.policy import describe, policy_source
+    from callqueue.policy import BUILT_IN, describe, policy_source
 
     source = policy_source(args.policy)
+    if source == BUILT_IN:
+        source = _("built-in defaults")
     policy = policy_for(args)
     if args.action == "check":
-        print(f"policy OK: {source}")
+        print(_("policy OK: {source}").format(source=source))
         return 0
     # Status lines are TOML comments, so `callqueue policy show > policy.toml` gives a
     # file callqueue reads back.
-    print(f"# policy in force: {source}")
+    print("# " + _("policy in force: {source}").format(source=source))
     for line in status_lines(args.moment, policy):
         print(f"# {line}")
     print()
@@ -49,17 +58,29 @@ def cmd_policy(args: argparse.Namespace) -> int:
 def status_lines(moment: dt.datetime, policy: Policy) -> list[str]:
     """What the policy means at `moment`: the kind of day, calls and visits, warnings."""
     from callqueue.windows import CHANNELS, window_state
-    from callqueue.workdays import calendar_warning, describe_day
 
     day = moment.date()
+    english = current_language() == SOURCE_LANGUAGE
     lines = [
-        f"at {moment:%Y-%m-%d %H:%M} (CST): {day.isoformat()} is "
-        f"{describe_day(day, policy.hours.extra_days_off)}"
+        _("at {moment} (CST): {day} is {kind}").format(
+            moment=f"{moment:%Y-%m-%d %H:%M}",
+            day=day.isoformat(),
+            kind=day_text(day, policy.hours.extra_days_off),
+        )
     ]
     for channel in CHANNELS:
         state = window_state(channel, moment, policy)
-        lines.append(f"{channel}s {'open' if state.open_now else 'closed'}: {state.reason}")
-    warning = calendar_warning(day)
+        reason = state.reason if english else window_text(state)
+        if channel == "call":
+            template = _("calls open: {reason}") if state.open_now else _("calls closed: {reason}")
+        elif channel == "visit":
+            template = (
+                _("visits open: {reason}") if state.open_now else _("visits closed: {reason}")
+            )
+        else:
+            template = f"{channel}s {'open' if state.open_now else 'closed'}: {{reason}}"
+        lines.append(template.format(reason=reason))
+    warning = calendar_warning_text(day)
     if warning:
-        lines.append(f"warning: {warning}")
+        lines.append(_("warning: {warning}").format(warning=warning))
     return lines

@@ -7,7 +7,28 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from callqueue.cli.common import Commands, UserError, add_policy_option, open_store_for, policy_for
+from callqueue.cli.common import (
+    Commands,
+    UserError,
+    add_policy_option,
+    calendar_warning_text,
+    open_store_for,
+    policy_for,
+)
+from callqueue.i18n import (
+    SOURCE_LANGUAGE,
+    _,
+    action_text,
+    channel_label,
+    current_language,
+    exclusion_label,
+    join_clauses,
+    join_list,
+    join_words,
+    pgettext,
+    reason_text,
+    window_text,
+)
 
 if TYPE_CHECKING:
     from callqueue.queue.book import Scope
@@ -41,7 +62,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
     )
 
     if args.limit < 1:
-        raise UserError("--limit must be at least 1")
+        raise UserError(_("--limit must be at least 1"))
     policy = policy_for(args)
     channels = frozenset(Channel) if args.channel == "all" else frozenset({Channel(args.channel)})
     store = open_store_for(args)
@@ -49,21 +70,24 @@ def cmd_queue(args: argparse.Namespace) -> int:
         with store.session() as session:
             if args.staff:
                 scope = scope_for_staff(session, args.staff)
+                label = _staff_scope_label(session, args.staff, scope)
             elif args.building:
                 scope = scope_for_building(session, args.building)
+                label = _buildings_label(scope)
             else:
                 scope = EVERY_BUILDING
+                label = _buildings_label(scope)
         book = QueueBook(store, args.moment.date(), policy)
         queue = book.queue(args.moment, scope, channels)
     except UnknownScope as error:
-        raise UserError(str(error)) from None
+        raise UserError(_unknown_scope(args, str(error))) from None
     finally:
         store.close()
     if args.json:
         json.dump(queue_json(queue), sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        print_queue(queue, scope, args.limit)
+        print_queue(queue, scope, args.limit, label=label)
     return 0
 
 
@@ -107,19 +131,74 @@ def queue_json(queue: Queue) -> list[dict[str, Any]]:
     return [item_json(item, rank, queue) for rank, item in enumerate(queue.items, start=1)]
 
 
+def _buildings_label(scope: Scope) -> str:
+    """A scope in the current language (English: the label the queue book wrote)."""
+    from callqueue.household_key import building_order
+
+    if current_language() == SOURCE_LANGUAGE:
+        return scope.label
+    if scope.buildings is None:
+        return _("every building")
+    listed = join_list(sorted(scope.buildings, key=building_order))
+    return _("building {buildings}").format(buildings=listed)
+
+
+def _staff_scope_label(session: Any, code: str, scope: Scope) -> str:
+    """`李娜: building 6`, or for a manager `王经理 (manager): every building`."""
+    from sqlalchemy import select
+
+    from callqueue.i18n import role_label
+    from callqueue.queue.records import STAFF
+
+    if current_language() == SOURCE_LANGUAGE:
+        return scope.label
+    row = session.execute(select(STAFF.c.name, STAFF.c.role).where(STAFF.c.code == code)).first()
+    if row is None:  # cannot happen: the scope was found
+        return scope.label
+    name, role = row
+    if scope.buildings is None:  # a manager
+        return pgettext("queue scope", "{name} ({role}): {buildings}").format(
+            name=name, role=role_label(str(role)), buildings=_buildings_label(scope)
+        )
+    return pgettext("queue scope", "{name}: {buildings}").format(
+        name=name, buildings=_buildings_label(scope)
+    )
+
+
+def _unknown_scope(args: argparse.Namespace, english: str) -> str:
+    """No such staff member or building, in the current language."""
+    if current_language() == SOURCE_LANGUAGE:
+        return english
+    if args.staff:
+        return _("no staff member with the code {code}").format(code=repr(args.staff))
+    if english.startswith("no building "):
+        return _("no building {code}").format(code=english.removeprefix("no building "))
+    return english  # the building could not be read: the value parser's words
+
+
+def _channels_plural(channel: str) -> str:
+    """`calls`, `visits`, `letters` in English; the channel's words in any other language."""
+    if current_language() == SOURCE_LANGUAGE:
+        return f"{channel}s"
+    return channel_label(channel)
+
+
 def header_lines(queue: Queue) -> list[str]:
     """Which windows are open now, when the next opens, and what can be done meanwhile."""
     from callqueue.queue.actions import Channel
-    from callqueue.workdays import calendar_warning
 
-    lines = [queue.windows[c].reason for c in (Channel.CALL, Channel.VISIT)]
+    english = current_language() == SOURCE_LANGUAGE
+    lines = [
+        queue.windows[c].reason if english else window_text(queue.windows[c])
+        for c in (Channel.CALL, Channel.VISIT)
+    ]
     closed = [c for c in (Channel.CALL, Channel.VISIT) if not queue.windows[c].open_now]
     if closed:
-        can = [c.value + "s" for c in Channel if c not in closed]
-        lines.append(f"now: {' and '.join(can)} can be done")
-    warning = calendar_warning(queue.moment.date())
+        can = [_channels_plural(c.value) for c in Channel if c not in closed]
+        lines.append(_("now: {channels} can be done").format(channels=join_words(can)))
+    warning = calendar_warning_text(queue.moment.date())
     if warning:
-        lines.append(f"warning: {warning}")
+        lines.append(_("warning: {warning}").format(warning=warning))
     return lines
 
 
@@ -131,30 +210,55 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def print_queue(queue: Queue, scope: Scope, limit: int) -> None:
+def queue_lines(queue: Queue, scope: Scope, limit: int, *, label: str | None = None) -> list[str]:
     """Two lines an item, so that it fits an 80-column terminal with names in Chinese."""
-    from callqueue.queue.actions import EXCLUSION_LABEL
-
-    print(f"Queue for {scope.label} at {queue.moment:%Y-%m-%d %H:%M} (CST)")
-    for line in header_lines(queue):
-        print(f"  {line}")
-    if queue.items:
-        print()
-    for rank, item in enumerate(queue.items[:limit], start=1):
-        print(
-            f"{rank:>4} T{item.tier} {pad(item.key, 10)} {pad(item.owner, 12)}"
-            f"{pad(f'{item.total:,.2f}', 12, right=True)} {item.days_overdue:>5} days"
-            f"  {item.channel.value}"
+    english = current_language() == SOURCE_LANGUAGE
+    lines = [
+        _("Queue for {scope} at {moment} (CST)").format(
+            scope=scope.label if label is None else label, moment=f"{queue.moment:%Y-%m-%d %H:%M}"
         )
-        why = "; ".join(r.text() for r in item.reasons[:2])
-        print(f"        {item.action_text}: {why}")
+    ]
+    lines += [f"  {line}" for line in header_lines(queue)]
+    if queue.items:
+        lines.append("")
+    for rank, item in enumerate(queue.items[:limit], start=1):
+        days = _("{days} days").format(days=f"{item.days_overdue:>5}")
+        channel = item.channel.value if english else channel_label(item.channel.value)
+        lines.append(
+            f"{rank:>4} T{item.tier} {pad(item.key, 10)} {pad(item.owner, 12)}"
+            f"{pad(f'{item.total:,.2f}', 12, right=True)} {days}  {channel}"
+        )
+        why = join_clauses(r.text() if english else reason_text(r) for r in item.reasons[:2])
+        action = item.action_text if english else action_text(str(item.action))
+        lines.append(
+            "        " + pgettext("queue item", "{action}: {why}").format(action=action, why=why)
+        )
     shown = min(limit, len(queue.items))
-    print(f"\n{len(queue.items):,} items (showing {shown})")
+    lines.append("")
+    lines.append(
+        _("{count} items (showing {shown})").format(count=f"{len(queue.items):,}", shown=shown)
+    )
     waiting = queue.waiting_by_channel()
     if waiting:
-        parts = [f"{count:,} {channel.value}s" for channel, count in sorted(waiting.items())]
-        print(f"waiting for a window: {', '.join(parts)}")
+        parts = [
+            pgettext("channel count", "{count} {channel}").format(
+                count=f"{count:,}", channel=_channels_plural(channel.value)
+            )
+            for channel, count in sorted(waiting.items())
+        ]
+        lines.append(_("waiting for a window: {channels}").format(channels=join_list(parts)))
     excluded = queue.exclusions_by_reason()
     if excluded:
-        parts = [f"{EXCLUSION_LABEL[code]} {count:,}" for code, count in excluded.most_common()]
-        print(f"left out: {'; '.join(parts)}")
+        parts = [
+            pgettext("exclusion count", "{label} {count}").format(
+                label=exclusion_label(code), count=f"{count:,}"
+            )
+            for code, count in excluded.most_common()
+        ]
+        lines.append(_("left out: {reasons}").format(reasons=join_clauses(parts)))
+    return lines
+
+
+def print_queue(queue: Queue, scope: Scope, limit: int, *, label: str | None = None) -> None:
+    for line in queue_lines(queue, scope, limit, label=label):
+        print(line)

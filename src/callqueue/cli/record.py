@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from callqueue.cli.common import Commands, add_policy_option, open_store_for, policy_for
+from callqueue.i18n import SOURCE_LANGUAGE, _, current_language, fee_label, pgettext
 
 if TYPE_CHECKING:
     from callqueue.policy import Policy
@@ -152,7 +153,10 @@ def cmd_record(args: argparse.Namespace) -> int:
     policy = policy_for(args)
     fields = TextFields(now=now)
     unused = [
-        Problem(OPTION_NAMES[dest], f"is not used when recording a {kind}")
+        Problem(
+            OPTION_NAMES[dest],
+            _("is not used when recording a {kind}").format(kind=_kind_word(kind)),
+        )
         for dest in OPTION_NAMES
         if dest not in USED[kind] and getattr(args, dest, None) not in (None, False)
     ]
@@ -179,29 +183,121 @@ class _Invalid(Exception):
         self.problems = problems
 
 
-def _refuse(kind: str, problems: list[Problem]) -> int:
-    out = sys.stderr
-    print("callqueue: nothing was recorded:", file=out)
+def _kind_word(kind: str) -> str:
+    """A kind of record: the code in English ("a payment"), words in any other language."""
+    if current_language() == SOURCE_LANGUAGE:
+        return kind
+    words = {
+        "outcome": pgettext("record kind", "contact outcome"),
+        "promise": pgettext("record kind", "promise to pay"),
+        "complaint": pgettext("record kind", "complaint"),
+        "progress": pgettext("record kind", "complaint progress"),
+        "payment": pgettext("record kind", "payment"),
+        "letter": pgettext("record kind", "letter"),
+    }
+    return words.get(kind, kind)
+
+
+def _field_word(field: str) -> str:
+    """An entry's field: its name in English (`promised_date`), words in any other language."""
+    if current_language() == SOURCE_LANGUAGE:
+        return field
+    words = {
+        "household_key": pgettext("record field", "household"),
+        "staff_code": pgettext("record field", "staff code"),
+        "at": pgettext("record field", "time recorded"),
+        "channel": pgettext("record field", "channel"),
+        "outcome": pgettext("record field", "outcome"),
+        "note": pgettext("record field", "note"),
+        "phone_number": pgettext("record field", "number dialled"),
+        "callback_at": pgettext("record field", "callback time"),
+        "proof": pgettext("record field", "proof of delivery"),
+        "category": pgettext("record field", "complaint category"),
+        "promised_date": pgettext("record field", "promised date"),
+        "amount": pgettext("record field", "amount"),
+        "method": pgettext("record field", "how they will pay"),
+        "instalment": pgettext("record field", "instalment plan"),
+        "reason": pgettext("record field", "reason"),
+        "within_duty": pgettext("record field", "within the company's duty"),
+        "description": pgettext("record field", "description"),
+        "handler_code": pgettext("record field", "handler"),
+        "report_back_on": pgettext("record field", "report back by"),
+        "pauses_collection": pgettext("record field", "dispute"),
+        "complaint_id": pgettext("record field", "complaint number"),
+        "status": pgettext("record field", "progress status"),
+        "receipt_no": pgettext("record field", "receipt number"),
+        "periods": pgettext("record field", "periods"),
+        "kind": pgettext("record field", "kind of letter"),
+        "delivered": pgettext("record field", "delivered"),
+        "deadline": pgettext("record field", "payment deadline"),
+    }
+    return words.get(field, field)
+
+
+def problem_lines(kind: str, problems: list[Problem]) -> list[str]:
+    """The refusal: a first line, then each problem under its field (and option)."""
+    lines = [_("callqueue: nothing was recorded:")]
     for problem in problems:
         field = problem.field
         option = FIELD_OPTIONS.get(field)
         if kind == "payment" and field == "channel":
             option = "--pay-channel"
-        label = f"{field} ({option})" if option and not field.startswith("-") else field
-        print(f"  {label}: {problem.message}", file=out)
+        if option is None and current_language() != SOURCE_LANGUAGE:
+            # English names the field by the option's own word (`amount`); other languages
+            # translate the field, so they show the option too: 金额（--amount）.
+            same = "--" + field.replace("_", "-")
+            option = same if same in OPTION_NAMES.values() else None
+        if option and not field.startswith("-"):
+            label = pgettext("record field", "{field} ({option})").format(
+                field=_field_word(field), option=option
+            )
+        else:
+            label = _field_word(field)
+        lines.append(
+            "  "
+            + pgettext("record problem", "{field}: {problem}").format(
+                field=label, problem=problem.message
+            )
+        )
+    return lines
+
+
+def _refuse(kind: str, problems: list[Problem]) -> int:
+    for line in problem_lines(kind, problems):
+        print(line, file=sys.stderr)
     return 2
 
 
-def _print(recorded: Recorded) -> None:
+def recorded_lines(recorded: Recorded) -> list[str]:
+    """What was recorded, and for a payment each charge it went to."""
     from callqueue.ledger.values import FEE_TYPE_LABELS_ZH
 
-    print(recorded.summary)
+    english = current_language() == SOURCE_LANGUAGE
+    lines = [recorded.summary]
     for part in recorded.allocations:
-        label = FEE_TYPE_LABELS_ZH.get(part.fee_type, part.fee_type)
+        label = (
+            FEE_TYPE_LABELS_ZH.get(part.fee_type, part.fee_type)
+            if english
+            else fee_label(part.fee_type)
+        )
         if part.left == 0:
-            print(f"  {part.period} {label} {part.amount:,.2f} settled")
+            text = pgettext("allocation", "{period} {fee} {amount} settled").format(
+                period=part.period, fee=label, amount=f"{part.amount:,.2f}"
+            )
         else:
-            print(f"  {part.period} {label} {part.amount:,.2f} paid, {part.left:,.2f} left")
+            text = pgettext("allocation", "{period} {fee} {amount} paid, {left} left").format(
+                period=part.period,
+                fee=label,
+                amount=f"{part.amount:,.2f}",
+                left=f"{part.left:,.2f}",
+            )
+        lines.append(f"  {text}")
+    return lines
+
+
+def _print(recorded: Recorded) -> None:
+    for line in recorded_lines(recorded):
+        print(line)
 
 
 # --- building entries from the options -----------------------------------------------------
@@ -220,7 +316,7 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
         fields.require(
             "outcome",
             args.outcome,
-            "say what came of the contact (e.g. no_answer, refused, dispute)",
+            _("say what came of the contact (e.g. no_answer, refused, dispute)"),
         )
         return e.OutcomeEntry(
             household_key=key,
@@ -250,7 +346,7 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
             phone_number=args.phone,
         )
     if kind == "complaint":
-        fields.require("category", args.category, "say what the complaint is about")
+        fields.require("category", args.category, _("say what the complaint is about"))
         category = args.category or "service"
         return e.ComplaintEntry(
             household_key=key,
@@ -265,7 +361,7 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
         )
     if kind == "progress":
         complaint_id = _complaint_id(args.complaint, fields)
-        fields.require("status", args.status, "say in_progress, resolved or closed")
+        fields.require("status", args.status, _("say in_progress, resolved or closed"))
         return e.ComplaintProgressEntry(
             complaint_id=complaint_id,
             staff_code=staff,
@@ -276,8 +372,8 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
         )
     if kind == "payment":
         amount = fields.amount("amount", args.amount)
-        fields.require("amount", amount, "say how much was paid")
-        fields.require("channel", args.pay_channel, "say how it was paid (--pay-channel)")
+        fields.require("amount", amount, _("say how much was paid"))
+        fields.require("channel", args.pay_channel, _("say how it was paid (--pay-channel)"))
         return e.PaymentEntry(
             household_key=key,
             staff_code=staff,
@@ -289,7 +385,7 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
             note=args.note,
         )
     fields.require(
-        "kind", args.letter_kind, "say which letter (written_demand, collection_letter…)"
+        "kind", args.letter_kind, _("say which letter (written_demand, collection_letter…)")
     )
     return e.LetterEntry(
         household_key=key,
@@ -314,12 +410,14 @@ def _complaint_id(text: str | None, fields: TextFields) -> int:
     from callqueue.recording.entries import Problem
 
     if text is None:
-        fields.problems.append(Problem("complaint_id", "say which complaint (--complaint ID)"))
+        fields.problems.append(Problem("complaint_id", _("say which complaint (--complaint ID)")))
         return 1
     try:
         return int(text.strip().lstrip("#"))
     except ValueError:
-        fields.problems.append(Problem("complaint_id", f"{text!r} is not a complaint number"))
+        fields.problems.append(
+            Problem("complaint_id", _("{id} is not a complaint number").format(id=repr(text)))
+        )
         return 1
 
 

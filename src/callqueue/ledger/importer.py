@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
+from callqueue.i18n import _
 from callqueue.ledger.lines import (
     CheckedLedger,
     HouseholdRows,
@@ -54,7 +55,7 @@ class ImportRefused(Exception):
     """The file has bad rows; nothing was written. `problems` names every one."""
 
     def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(f"{len(problems)} bad row(s)")
+        super().__init__(_("{count} bad row(s)").format(count=len(problems)))
         self.problems = problems
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from callqueue.household_key import make_key
+from callqueue.i18n import SOURCE_LANGUAGE, _, current_language, join_clauses, pgettext
 from callqueue.ledger import values as v
 from callqueue.ledger.readers import RawLedger, RawRow
 from callqueue.money import ZERO
@@ -61,7 +62,10 @@ class RowProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        """`line 3: …`, in the current language (the reason was written in it)."""
+        return pgettext("import problem", "line {line}: {reason}").format(
+            line=self.line, reason=self.reason
+        )
 
 
 @dataclass
@@ -69,6 +73,15 @@ class CheckedLedger:
     households: dict[str, HouseholdRows]
     lines: list[LedgerLine]
     problems: list[RowProblem]
+
+
+def column_label(name: str) -> str:
+    """A column as problems name it: `账期/period` (both, as exports may use either) in
+    English; the export's own Chinese heading (`账期`) in Chinese."""
+    label = v.COLUMN_LABELS[name]
+    if current_language() == SOURCE_LANGUAGE:
+        return label
+    return label.split("/", 1)[0]
 
 
 def _money(field: str) -> Callable[[object], object]:
@@ -118,7 +131,11 @@ class _Cells:
         try:
             result = PARSERS[name](value)
         except v.ValueProblem as problem:
-            reasons.append(f"{v.COLUMN_LABELS[name]}: {problem}")
+            reasons.append(
+                pgettext("import problem", "{column}: {problem}").format(
+                    column=column_label(name), problem=problem
+                )
+            )
             return None
         if key is not None:
             memo[key] = result
@@ -133,7 +150,7 @@ def check_ledger(raw: RawLedger, progress: Callable[[int], None] | None = None) 
     for number, row in enumerate(raw.rows, start=1):
         line, reasons = _check_row(row, cells)
         if line is None:
-            problems.append(RowProblem(row.line, "; ".join(reasons)))
+            problems.append(RowProblem(row.line, join_clauses(reasons)))
         else:
             lines.append(line)
         if progress is not None and number % 2000 == 0:
@@ -170,11 +187,17 @@ def _check_row(row: RawRow, cells: _Cells) -> tuple[LedgerLine | None, list[str]
     assert area is None or isinstance(area, Decimal)
     amount_paid = paid if isinstance(paid, Decimal) else ZERO
     if amount_paid > due:
-        reasons.append(f"amount paid {amount_paid} is more than the amount due {due}")
+        reasons.append(
+            _("amount paid {paid} is more than the amount due {due}").format(
+                paid=amount_paid, due=due
+            )
+        )
     if isinstance(arrears, Decimal) and arrears != due - amount_paid:
         reasons.append(
-            f"arrears {arrears} is not amount due {due} minus amount paid {amount_paid} "
-            f"(= {due - amount_paid})"
+            _(
+                "arrears {arrears} is not amount due {due} minus amount paid {paid} "
+                "(= {difference})"
+            ).format(arrears=arrears, due=due, paid=amount_paid, difference=due - amount_paid)
         )
     if reasons:
         return None, reasons
@@ -218,12 +241,23 @@ def _check_totals(raw: RawLedger, lines: list[LedgerLine], cells: _Cells) -> lis
             stated = cells.parse(name, value, reasons)
             if isinstance(stated, Decimal) and stated != sums[name]:
                 reasons.append(
-                    f"the total row says {v.COLUMN_LABELS[name]} {stated:,.2f} but the lines "
-                    f"add up to {sums[name]:,.2f}; is the export complete?"
+                    _(
+                        "the total row says {column} {stated} but the lines add up to "
+                        "{sum}; is the export complete?"
+                    ).format(
+                        column=column_label(name), stated=f"{stated:,.2f}", sum=f"{sums[name]:,.2f}"
+                    )
                 )
         if reasons:
-            problems.append(RowProblem(total.line, "; ".join(reasons)))
+            problems.append(RowProblem(total.line, join_clauses(reasons)))
     return problems
+
+
+def _fee_words(fee_type: str) -> str:
+    """A fee type as the core's English names it (the code), or in words."""
+    from callqueue.i18n import fee_label
+
+    return fee_type if current_language() == SOURCE_LANGUAGE else fee_label(fee_type)
 
 
 def _gather(lines: list[LedgerLine], problems: list[RowProblem]) -> dict[str, HouseholdRows]:
@@ -236,8 +270,12 @@ def _gather(lines: list[LedgerLine], problems: list[RowProblem]) -> dict[str, Ho
             problems.append(
                 RowProblem(
                     line.line,
-                    f"household {line.key} has {line.fee_type} for {line.period} already "
-                    f"on line {seen[charge]}",
+                    _("household {key} has {fee} for {period} already on line {other}").format(
+                        key=line.key,
+                        fee=_fee_words(line.fee_type),
+                        period=line.period,
+                        other=seen[charge],
+                    ),
                 )
             )
             continue
@@ -251,8 +289,11 @@ def _gather(lines: list[LedgerLine], problems: list[RowProblem]) -> dict[str, Ho
             problems.append(
                 RowProblem(
                     line.line,
-                    f"owner {line.owner} differs from {house.owner} on line {house.first_line} "
-                    f"for household {line.key}",
+                    _(
+                        "owner {owner} differs from {other} on line {line} for household {key}"
+                    ).format(
+                        owner=line.owner, other=house.owner, line=house.first_line, key=line.key
+                    ),
                 )
             )
             continue
@@ -260,8 +301,9 @@ def _gather(lines: list[LedgerLine], problems: list[RowProblem]) -> dict[str, Ho
             problems.append(
                 RowProblem(
                     line.line,
-                    f"area {line.area} differs from {house.area} on line {house.first_line} "
-                    f"for household {line.key}",
+                    _("area {area} differs from {other} on line {line} for household {key}").format(
+                        area=line.area, other=house.area, line=house.first_line, key=line.key
+                    ),
                 )
             )
             continue

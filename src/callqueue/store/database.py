@@ -137,7 +137,13 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(error, SQLAlchemyError | OSError | ImportError):
-            raise DatabaseError(f"cannot open the database {_redact(resolved)}: {error}") from error
+            from callqueue.i18n import _
+
+            raise DatabaseError(
+                _("cannot open the database {url}: {error}").format(
+                    url=_redact(resolved), error=error
+                )
+            ) from error
         raise
     return Store(resolved, engine, sessionmaker(engine, expire_on_commit=False))
 
