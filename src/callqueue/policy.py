@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from callqueue.i18n import _, channel_label, code_words, join_clauses, join_list, pgettext
+
 Window = tuple[dt.time, dt.time]  # [start, end): 10:00 ≤ t < 12:00
 
 
@@ -100,19 +102,32 @@ EARLIEST_CONTACT = dt.time(8, 0)  # no contact before 08:00 ...
 LATEST_CONTACT = dt.time(21, 0)  # ... nor after 21:00
 STATUTORY_LIMITATION_YEARS = 3  # Civil Code art. 188
 
-_SECTION_NOTES: dict[str, str] = {
-    "hours": 'When owners may be contacted (CST); windows are half-open: "10:00-12:00" '
-    "closes at 12:00.",
-    "caps": "How often one household may be approached.",
-    "escalation": "The escalation ladder, in days overdue: reminder, phone, visit, "
-    "written demand, letters, lawsuit.",
-    "promises": "Promised payment dates: how far out, and when a promise counts as broken.",
-    "limitation": "The limitation period (诉讼时效, Civil Code art. 188) and how early to warn.",
-}
-_TOP_LEVEL_NOTES: dict[str, str] = {
-    "pause_on_dispute": "An open dispute takes the household out of the queue until it is "
-    "resolved.",
-}
+
+def _section_notes() -> dict[str, str]:
+    """The comment above each section of `policy show`, in the current language."""
+    return {
+        "hours": _(
+            'When owners may be contacted (CST); windows are half-open: "10:00-12:00" '
+            "closes at 12:00."
+        ),
+        "caps": _("How often one household may be approached."),
+        "escalation": _(
+            "The escalation ladder, in days overdue: reminder, phone, visit, "
+            "written demand, letters, lawsuit."
+        ),
+        "promises": _("Promised payment dates: how far out, and when a promise counts as broken."),
+        "limitation": _(
+            "The limitation period (诉讼时效, Civil Code art. 188) and how early to warn."
+        ),
+    }
+
+
+def _top_level_notes() -> dict[str, str]:
+    return {
+        "pause_on_dispute": _(
+            "An open dispute takes the household out of the queue until it is resolved."
+        ),
+    }
 
 
 class PolicyError(ValueError):
@@ -168,31 +183,47 @@ def load_policy(path: Path | None = None) -> Policy:
     try:
         validate(policy)
     except PolicyError as error:
-        raise PolicyError(f"{resolved}: {error}") from None
+        raise PolicyError(_("{path}: {problems}").format(path=resolved, problems=error)) from None
     return policy
 
 
 def _read_toml(path: Path, origin: str) -> dict[str, Any]:
     import tomllib
 
-    named_by = f" (named by ${POLICY_ENV})" if origin == POLICY_ENV else ""
+    named_by = (
+        _(" (named by ${variable})").format(variable=POLICY_ENV) if origin == POLICY_ENV else ""
+    )
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise PolicyError(f"{path}: no such policy file{named_by}") from None
+        raise PolicyError(
+            _("{path}: no such policy file{named_by}").format(path=path, named_by=named_by)
+        ) from None
     except IsADirectoryError:
-        raise PolicyError(f"{path}: is a folder, not a policy file{named_by}") from None
+        raise PolicyError(
+            _("{path}: is a folder, not a policy file{named_by}").format(
+                path=path, named_by=named_by
+            )
+        ) from None
     except OSError as error:
         reason = error.strerror or str(error)
-        raise PolicyError(f"{path}: cannot read the policy file{named_by}: {reason}") from None
+        raise PolicyError(
+            _("{path}: cannot read the policy file{named_by}: {reason}").format(
+                path=path, named_by=named_by, reason=reason
+            )
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PolicyError(f"{path}: is not UTF-8 text; save the policy file as UTF-8") from None
+        raise PolicyError(
+            _("{path}: is not UTF-8 text; save the policy file as UTF-8").format(path=path)
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PolicyError(f"{path}: is not valid TOML: {error}") from None
+        raise PolicyError(
+            _("{path}: is not valid TOML: {error}").format(path=path, error=error)
+        ) from None
 
 
 def _closest(name: str, known: Iterable[str], section: bool = False) -> str:
@@ -201,7 +232,9 @@ def _closest(name: str, known: Iterable[str], section: bool = False) -> str:
     match = difflib.get_close_matches(name, list(known), n=1)
     if not match:
         return ""
-    return f" (did you mean [{match[0]}]?)" if section else f" (did you mean {match[0]!r}?)"
+    if section:
+        return _(" (did you mean [{name}]?)").format(name=match[0])
+    return _(" (did you mean {name}?)").format(name=repr(match[0]))
 
 
 def _from_mapping(data: dict[str, Any], source: str) -> Policy:
@@ -213,7 +246,11 @@ def _from_mapping(data: dict[str, Any], source: str) -> Policy:
     for name, value in data.items():
         if name in sections:
             if not isinstance(value, dict):
-                problems.append(f"{name}: must be a section [{name}], not {_kind(value)}")
+                problems.append(
+                    _("{name}: must be a section [{name}], not {value}").format(
+                        name=name, value=_kind(value)
+                    )
+                )
                 continue
             section = _section_from_mapping(name, sections[name], value, problems)
             if section is not None:
@@ -222,20 +259,26 @@ def _from_mapping(data: dict[str, Any], source: str) -> Policy:
             try:
                 changes[name] = _convert(value, hints[name])
             except _Wrong as wrong:
-                problems.append(f"{name}: {wrong}")
+                problems.append(_key_problem(name, wrong))
         elif isinstance(value, dict):
-            known = ", ".join(f"[{s}]" for s in sections)
+            known = join_list(f"[{s}]" for s in sections)
             problems.append(
-                f"unknown section [{name}]{_closest(name, sections, section=True)}; "
-                f"the sections are {known}"
+                _("unknown section [{name}]{guess}; the sections are {known}").format(
+                    name=name, guess=_closest(name, sections, section=True), known=known
+                )
             )
         else:
             problems.append(
-                f"unknown key {name!r}{_closest(name, [*top_level, *sections])}; "
-                f"top-level keys are {', '.join(top_level)}"
+                _("unknown key {name}{guess}; top-level keys are {known}").format(
+                    name=repr(name),
+                    guess=_closest(name, [*top_level, *sections]),
+                    known=join_list(top_level),
+                )
             )
     if problems:
-        raise PolicyError(f"{source}: " + "; ".join(problems))
+        raise PolicyError(
+            _("{path}: {problems}").format(path=source, problems=join_clauses(problems))
+        )
     return replace(DEFAULT_POLICY, **changes)
 
 
@@ -249,14 +292,15 @@ def _section_from_mapping(
     for key, value in data.items():
         if key not in hints:
             problems.append(
-                f"[{name}] has no key {key!r}{_closest(key, known)}; "
-                f"its keys are {', '.join(known)}"
+                _("[{section}] has no key {key}{guess}; its keys are {known}").format(
+                    section=name, key=repr(key), guess=_closest(key, known), known=join_list(known)
+                )
             )
             continue
         try:
             changes[key] = _convert(value, hints[key])
         except _Wrong as wrong:
-            problems.append(f"{name}.{key}: {wrong}")
+            problems.append(_key_problem(f"{name}.{key}", wrong))
     if len(problems) > count:
         return None
     return replace(getattr(DEFAULT_POLICY, name), **changes)
@@ -266,23 +310,27 @@ class _Wrong(Exception):
     """A value of the wrong type or form (the message says what was expected)."""
 
 
+def _key_problem(key: str, wrong: _Wrong) -> str:
+    return pgettext("policy problem", "{key}: {problem}").format(key=key, problem=wrong)
+
+
 def _kind(value: object) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return _("the text {value}").format(value=repr(value))
     if isinstance(value, dt.datetime):
-        return f"the date and time {value.isoformat()}"
+        return _("the date and time {value}").format(value=value.isoformat())
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
+        return _("the date {value}").format(value=value.isoformat())
     if isinstance(value, dt.time):
-        return f"the time {value.isoformat()}"
+        return _("the time {value}").format(value=value.isoformat())
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a section"
+        return _("a section")
     return type(value).__name__
 
 
@@ -295,15 +343,25 @@ def _time_of(hours: str, minutes: str, seconds: str | None, text: str) -> dt.tim
     try:
         return dt.time(int(hours), int(minutes), int(seconds or 0))
     except ValueError:
-        raise _Wrong(f"{text!r} has a time that does not exist (use 00:00 to 23:59)") from None
+        raise _Wrong(
+            _("{text} has a time that does not exist (use 00:00 to 23:59)").format(text=repr(text))
+        ) from None
 
 
 def _parse_window(value: object) -> Window:
     if not isinstance(value, str):
-        raise _Wrong(f'windows are written as text like "10:00-12:00", not {_kind(value)}')
+        raise _Wrong(
+            _('windows are written as text like "10:00-12:00", not {value}').format(
+                value=_kind(value)
+            )
+        )
     match = _WINDOW_RE.match(value)
     if match is None:
-        raise _Wrong(f'cannot read the window {value!r}; write it like "10:00-12:00"')
+        raise _Wrong(
+            _('cannot read the window {value}; write it like "10:00-12:00"').format(
+                value=repr(value)
+            )
+        )
     start = _time_of(match[1], match[2], match[3], value)
     end = _time_of(match[4], match[5], match[6], value)
     return (start, end)
@@ -311,7 +369,9 @@ def _parse_window(value: object) -> Window:
 
 def _list(value: object, what: str) -> list[Any]:
     if not isinstance(value, list):
-        raise _Wrong(f"must be a list of {what}, not {_kind(value)}")
+        raise _Wrong(
+            _("must be a list of {what}, not {value}").format(what=what, value=_kind(value))
+        )
     return value
 
 
@@ -319,25 +379,32 @@ def _convert(value: object, hint: object) -> object:
     """A TOML value as the field's Python type, or _Wrong saying what was expected."""
     if hint is bool:
         if not isinstance(value, bool):
-            raise _Wrong(f"must be true or false, not {_kind(value)}")
+            raise _Wrong(_("must be true or false, not {value}").format(value=_kind(value)))
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _Wrong(f"must be a whole number, not {_kind(value)}")
+            raise _Wrong(_("must be a whole number, not {value}").format(value=_kind(value)))
         return value
     if hint == tuple[Window, ...]:
-        windows = [_parse_window(item) for item in _list(value, 'windows like "10:00-12:00"')]
+        what = _('windows like "10:00-12:00"')
+        windows = [_parse_window(item) for item in _list(value, what)]
         return tuple(sorted(windows))
     if hint == tuple[dt.date, ...]:
-        days = _list(value, "dates like 2026-12-31")
+        days = _list(value, _("dates like 2026-12-31"))
         for item in days:
             if isinstance(item, dt.datetime) or not isinstance(item, dt.date):
-                raise _Wrong(f"must list dates like 2026-12-31 (no quotes), not {_kind(item)}")
+                raise _Wrong(
+                    _("must list dates like 2026-12-31 (no quotes), not {value}").format(
+                        value=_kind(item)
+                    )
+                )
         return tuple(sorted(set(days)))
     if hint == tuple[int, int]:
-        pair = _list(value, "two whole numbers")
+        pair = _list(value, _("two whole numbers"))
         if len(pair) != 2 or any(isinstance(n, bool) or not isinstance(n, int) for n in pair):
-            raise _Wrong(f"must be two whole numbers like [15, 20], not {pair!r}")
+            raise _Wrong(
+                _("must be two whole numbers like [15, 20], not {value}").format(value=repr(pair))
+            )
         return (pair[0], pair[1])
     raise TypeError(f"no TOML form for {hint!r}")  # a new field needs a form here
 
@@ -360,28 +427,41 @@ def _window_problems(channel: str, windows: tuple[Window, ...]) -> list[str]:
         text = format_window((start, end))
         if start >= end:
             problems.append(
-                f"hours.{channel}: window {text} must end after it starts "
-                "(a window may not run past midnight)"
+                _(
+                    "hours.{channel}: window {window} must end after it starts "
+                    "(a window may not run past midnight)"
+                ).format(channel=channel, window=text)
             )
         elif start < EARLIEST_CONTACT or end > LATEST_CONTACT:
             problems.append(
-                f"hours.{channel}: {channel} window {text} allows contact between 21:00 and "
-                "08:00; owners must not be contacted that late or that early (keep windows "
-                "inside 08:00-21:00)"
+                _(
+                    "hours.{channel}: {what} window {window} allows contact between 21:00 "
+                    "and 08:00; owners must not be contacted that late or that early (keep "
+                    "windows inside 08:00-21:00)"
+                ).format(channel=channel, what=code_words(channel_label, channel), window=text)
             )
     ordered = sorted((start, end) for start, end in windows if start < end)
     for (start_a, end_a), (start_b, end_b) in itertools.pairwise(ordered):
         if start_b < end_a:
             problems.append(
-                f"hours.{channel}: windows {format_window((start_a, end_a))} and "
-                f"{format_window((start_b, end_b))} overlap; merge them into one"
+                _(
+                    "hours.{channel}: windows {first} and {second} overlap; merge them into one"
+                ).format(
+                    channel=channel,
+                    first=format_window((start_a, end_a)),
+                    second=format_window((start_b, end_b)),
+                )
             )
     return problems
 
 
 def _at_least(key: str, value: int, low: int, why: str = "") -> list[str]:
     if value < low:
-        return [f"{key}: must be at least {low}, not {value}{why}"]
+        return [
+            _("{key}: must be at least {low}, not {value}{why}").format(
+                key=key, low=low, value=value, why=why
+            )
+        ]
     return []
 
 
@@ -400,13 +480,17 @@ def validate(policy: Policy) -> None:
     low, high = esc.reminder_days_before_due
     if not 0 < low <= high:
         problems.append(
-            f"escalation.reminder_days_before_due: [{low}, {high}] must be two days before "
-            "the due date, the first at least 1 and not more than the second (e.g. [15, 20])"
+            _(
+                "escalation.reminder_days_before_due: [{low}, {high}] must be two days before "
+                "the due date, the first at least 1 and not more than the second (e.g. [15, 20])"
+            ).format(low=low, high=high)
         )
     if esc.phone_from_days > esc.phone_until_days:
         problems.append(
-            f"escalation.phone_from_days: {esc.phone_from_days} is after phone_until_days "
-            f"{esc.phone_until_days}; phoning would never start"
+            _(
+                "escalation.phone_from_days: {start} is after phone_until_days {end}; "
+                "phoning would never start"
+            ).format(start=esc.phone_from_days, end=esc.phone_until_days)
         )
     for name in (
         "phone_from_days",
@@ -422,29 +506,35 @@ def validate(policy: Policy) -> None:
         "escalation.written_demand_deadline_days",
         esc.written_demand_deadline_days,
         1,
-        " (a written demand must give the owner time to pay)",
+        _(" (a written demand must give the owner time to pay)"),
     )
 
     promises = policy.promises
     if not 1 <= promises.default_days <= promises.max_days:
         problems.append(
-            f"promises.default_days: {promises.default_days} must be at least 1 and not more "
-            f"than max_days ({promises.max_days})"
+            _(
+                "promises.default_days: {days} must be at least 1 and not more than "
+                "max_days ({max_days})"
+            ).format(days=promises.default_days, max_days=promises.max_days)
         )
     problems += _at_least("promises.grace_days", promises.grace_days, 0)
 
     limitation = policy.limitation
     if limitation.years != STATUTORY_LIMITATION_YEARS:
         problems.append(
-            f"limitation.years: {limitation.years} is not the law: the limitation period is "
-            f"{STATUTORY_LIMITATION_YEARS} years (Civil Code art. 188)"
+            _(
+                "limitation.years: {years} is not the law: the limitation period is "
+                "{statutory} years (Civil Code art. 188)"
+            ).format(years=limitation.years, statutory=STATUTORY_LIMITATION_YEARS)
         )
     if not 1 <= limitation.warn_days <= 365:
         problems.append(
-            f"limitation.warn_days: {limitation.warn_days} must be between 1 and 365 days"
+            _("limitation.warn_days: {days} must be between 1 and 365 days").format(
+                days=limitation.warn_days
+            )
         )
     if problems:
-        raise PolicyError("; ".join(problems))
+        raise PolicyError(join_clauses(problems))
 
 
 # --- describing -------------------------------------------------------------------------
@@ -472,15 +562,16 @@ def describe(policy: Policy) -> str:
     """The policy as TOML, in the layout `load_policy` reads, a comment above each section.
     Loading the text gives back an equal policy (windows and days off sorted)."""
     lines = [
-        "# callqueue collection policy. Times are China Standard Time.",
+        "# " + _("callqueue collection policy. Times are China Standard Time."),
         "",
     ]
+    top_notes, section_notes = _top_level_notes(), _section_notes()
     for name in _top_level():
-        lines.append(f"# {_TOP_LEVEL_NOTES.get(name, name)}")
+        lines.append(f"# {top_notes.get(name, name)}")
         lines.append(f"{name} = {_toml_value(getattr(policy, name))}")
     for name, cls in _sections():
         section = getattr(policy, name)
-        lines += ["", f"# {_SECTION_NOTES.get(name, name)}", f"[{name}]"]
+        lines += ["", f"# {section_notes.get(name, name)}", f"[{name}]"]
         for f in fields(cls):
             lines.append(f"{f.name} = {_toml_value(getattr(section, f.name))}")
     return "\n".join(lines) + "\n"

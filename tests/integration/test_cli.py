@@ -356,3 +356,26 @@ def test_english_frames_unchanged(capsys: pytest.CaptureFixture[str], demo_db: s
     with language("zh_CN"):
         assert str(RowProblem(3, "x")) == "第 3 行：x"
         assert column_label("period") == "账期"
+
+
+def test_policy_file_problems_and_comments_in_chinese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, keep_language: None
+) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text(
+        '[caps]\nvisit_per_day = 2\n[hours]\ncall = ["07:00-12:00", 3]\non_weekends = "yes"\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "policy", "check", "--policy", str(path), "--lang", "zh_CN")
+    assert code == 2
+    assert err.startswith(f"callqueue：{path}：[caps] 中没有设置项 'visit_per_day'（是否应为 ")
+    assert "hours.on_weekends：应为 true 或 false，而不是文本 'yes'" in err
+    path.write_text('[hours]\ncall = ["07:00-12:00"]\n[limitation]\nyears = 2\n', encoding="utf-8")
+    code, _, err = run(capsys, "policy", "check", "--policy", str(path), "--lang", "zh_CN")
+    assert code == 2 and "hours.call：电话时段 07:00-12:00 包含 21:00 至次日 08:00" in err
+    assert "诉讼时效期间为 3 年（《民法典》第一百八十八条）" in err
+    code, out, _ = run(capsys, "policy", "show", "--lang", "zh_CN")
+    comments = [line for line in out.splitlines() if line.startswith("# ")]
+    assert "# callqueue 收费策略。时间均为北京时间。" in comments
+    for line in comments:
+        assert_chinese(line, ["callqueue"])
