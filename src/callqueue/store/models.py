@@ -157,6 +157,10 @@ class Staff(SQLModel, table=True):
     role: str = Field(sa_column=Column(String(20), nullable=False))
     team_id: int | None = Field(default=None, sa_column=_fk("teams.id", nullable=True))
     active: bool = True
+    # Signing in on a shared database: an argon2 hash, or the operating-system account
+    # the staff member connects as (over SSH). Neither is needed with `--as` on one's own file.
+    password_hash: str | None = Field(default=None, sa_column=Column(String(200)))
+    os_user: str | None = Field(default=None, sa_column=Column(String(64), unique=True))
 
 
 class Building(SQLModel, table=True):
@@ -400,6 +404,42 @@ class PlanTarget(SQLModel, table=True):
     month: str = Field(max_length=7)
     amount: Decimal = Field(sa_type=Money)
     typed_cumulative_rate: Decimal | None = Field(default=None, sa_type=Hundredths)  # percent
+
+
+# --- working together ---------------------------------------------------------------------
+
+
+class Claim(SQLModel, table=True):
+    """A household a collector has open to call or visit, until `expires_at` (a lease).
+
+    While a claim is live no other collector's queue offers the household; a claim left
+    behind by a crash frees itself when its lease runs out.
+    """
+
+    __tablename__ = "claims"
+    household_id: int = Field(
+        sa_column=Column(ForeignKey("households.id"), primary_key=True, autoincrement=False)
+    )
+    staff_id: int = Field(sa_column=_fk("staff.id"))
+    claimed_at: dt.datetime = Field(sa_type=CstDateTime)
+    expires_at: dt.datetime = Field(sa_column=Column(CstDateTime, nullable=False, index=True))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what and when: one row per write, never updated or deleted.
+
+    `detail` is JSON: the values written (for a correction, also what it corrects).
+    """
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(sa_column=Column(CstDateTime, nullable=False, index=True))
+    staff_id: int | None = Field(default=None, sa_column=_fk("staff.id", nullable=True))
+    action: str = Field(sa_column=Column(String(40), nullable=False))
+    table_name: str = Field(sa_column=Column(String(40), nullable=False))
+    row_id: int | None = None
+    household_id: int | None = Field(default=None, sa_column=_fk("households.id", nullable=True))
+    detail: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
 
 
 def table_of(model: type[SQLModel]) -> Table:
