@@ -60,7 +60,8 @@ async def _run(url: str, staff: str, launched: float) -> dict[str, Any]:
     # Watch the list, without polling (a poll would take the GIL from the loading worker):
     # when it is handed items, and when it draws a line while it has items.
     shown: list[float] = []
-    painted: list[float] = []
+    painted: list[float] = []  # lines drawn while the list has items
+    drawn: list[float] = []  # every line drawn
     changed = asyncio.Event()
     show, render_line = QueueList.show, QueueList.render_line
 
@@ -70,8 +71,10 @@ async def _run(url: str, staff: str, launched: float) -> dict[str, Any]:
         changed.set()
 
     def watched_render_line(self: QueueList, y: int) -> Any:
+        now = time.perf_counter()
+        drawn.append(now)
         if self.items:
-            painted.append(time.perf_counter())
+            painted.append(now)
         return render_line(self, y)
 
     QueueList.show = watched_show  # type: ignore[method-assign]
@@ -94,17 +97,17 @@ async def _run(url: str, staff: str, launched: float) -> dict[str, Any]:
 
         await pilot.press("slash")  # to the search box
         await pilot.pause()
-        updated, drawn, counts = [], [], []
+        updated, last_line, counts = [], [], []
         for key in KEYS:
             start = time.perf_counter()
             await pilot.press(key)
             await pilot.pause()
             updated.append(next(t for t in shown if t > start) - start)
-            drawn.append(max((t for t in painted if t > start), default=start) - start)
+            last_line.append(max(t for t in drawn if t > start) - start)
             counts.append(len(listing.items))
         await pilot.press("escape")
     store.close()
-    return {**marks, "items": items, "key_list": updated, "key_painted": drawn, "shown": counts}
+    return {**marks, "items": items, "key_list": updated, "key_painted": last_line, "shown": counts}
 
 
 def child(url: str, staff: str, launched: float) -> None:

@@ -17,7 +17,7 @@ import statistics
 import tempfile
 import time
 
-from callqueue.demo import DEMO_COLLECTOR, fill_demo
+from callqueue.demo import DEMO_COLLECTOR, DEMO_MANAGER, fill_demo
 from callqueue.policy import DEFAULT_POLICY
 from callqueue.queue.actions import Channel
 from callqueue.queue.book import EVERY_BUILDING, QueueBook, scope_for_staff
@@ -64,7 +64,7 @@ def bench(households: int, folder: str) -> None:
     saves, refreshes = [], []
     for n, item in enumerate(calls):
         entry = OutcomeEntry(
-            household_key=item.key, staff_code=DEMO_COLLECTOR,
+            household_key=item.key, staff_code=DEMO_MANAGER,
             at=AT + dt.timedelta(seconds=n), channel="call", outcome="no_answer",
         )  # fmt: skip
         start = time.perf_counter()

@@ -76,17 +76,21 @@ def scope_for_building(session: Session, text: str) -> Scope:
     return Scope(frozenset({code}), f"building {code}")
 
 
+LARGE_BOOK = 100_000  # new objects (about 7,000 households): collect in the worker at once
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused while a book is built.
 
-    A book is close to a million small objects with no cycles among them. With the
-    collector on, their allocation triggers collections that walk them again and again:
-    a third of the load at 50,000 households. Paused, they are walked once, by the first
-    collection after (about 150 ms at 50,000, in the same worker, while it ranks the
-    queue). Reference counting frees them as always. (`gc.freeze` would spare that walk
-    too, but it would also keep out of every later collection whatever else lives at that
-    moment, such as an open form's widgets: a leak once they are closed.)
+    A book is up to a million small objects with no cycles among them. With the collector
+    on, their allocation triggers collections that walk them again and again: a third of
+    the load at 50,000 households. Paused, they still need walking once, as they join the
+    oldest generation; left to itself that full collection (about 0.3 s at 50,000) would
+    fall on a later allocation, a keystroke's as likely as not. So a large book is
+    collected right here, in the loading worker. (`gc.freeze` would spare the walk, but it
+    would also keep whatever else lives at that moment, an open form's widgets, out of
+    every later collection: a leak once they are closed.)
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -95,6 +99,8 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+            if gc.get_count()[0] > LARGE_BOOK:
+                gc.collect()
 
 
 class QueueBook:
