@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench install install-test clean
+.PHONY: demo test lint bench install install-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,23 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test browser
+
+# tests/browser drives Debian's Chromium headless (through chromedriver): installed here when
+# missing, with apt-get (as root, else through sudo). Without apt-get the browser tests skip.
+BROWSER_PACKAGES := chromium chromium-driver fonts-liberation
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing $(BROWSER_PACKAGES) (Debian) for the browser test"; \
+	    sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $(BROWSER_PACKAGES) >/dev/null; \
+	  else \
+	    echo "no apt-get: install Chromium and chromedriver for the browser test"; \
+	  fi; \
+	fi
 
 demo: install
 	$(BIN)/callqueue --demo

@@ -15,7 +15,7 @@ from callqueue.app.forms import Entry, EntryForm, Refused, Saved
 from callqueue.app.keys import bind_keys
 from callqueue.app.messages import QueueReady, StaffListed, WorkFailed
 from callqueue.app.queue_screen import CHANNEL_CYCLE, QueueScreen
-from callqueue.app.signin import SignInScreen
+from callqueue.app.signin import PasswordSignInScreen, SignInScreen
 from callqueue.i18n import _
 from callqueue.policy import Policy
 from callqueue.queue.actions import Channel
@@ -115,10 +115,18 @@ class CallqueueApp(App[None]):
 
     # -- workers: database work off the UI thread; results come back as messages --------------
 
+    # Sign-in: the list of staff in single-user mode; code and password on a shared database
+    # (`callqueue.auth.is_shared`) and always in a browser session (`password_required`).
+    password_required = False
+    shared_sign_in = False
+
     @work(thread=True, exclusive=True, group="staff", exit_on_error=False)
     def fetch_staff(self) -> None:
+        from callqueue.auth import is_shared
+
         try:
-            self.post_message(StaffListed(list_staff(self.store)))
+            self.shared_sign_in = self.password_required or is_shared(self.store)
+            self.post_message(StaffListed([] if self.shared_sign_in else list_staff(self.store)))
         except Exception as error:  # the user gets a sentence, the log the details
             self.post_message(WorkFailed(self._failure(error)))
 
@@ -193,7 +201,10 @@ class CallqueueApp(App[None]):
                 self.workspace.staff_code = code
                 self.load_queue()
 
-        self.push_screen(SignInScreen(message.staff), chosen)
+        if self.shared_sign_in:
+            self.push_screen(PasswordSignInScreen(self.store), chosen)
+        else:
+            self.push_screen(SignInScreen(message.staff), chosen)
 
     @on(QueueReady)
     def show_queue(self, message: QueueReady) -> None:

@@ -1,9 +1,23 @@
-"""Sign in: pick yourself from the list of staff (or start with `--as CODE`)."""
+"""Sign in.
+
+Single-user mode (one person's SQLite file, the demo): pick yourself from the list of staff
+(or start with `--as CODE`). Shared mode (PostgreSQL, or staff with passwords or accounts;
+always in a browser session): the staff code and the password, checked by `callqueue.auth`.
+"""
 
 from __future__ import annotations
 
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
 from callqueue.app.choice import ChoiceScreen
+from callqueue.auth import Throttle, verify
 from callqueue.i18n import _, role_label
+from callqueue.store.database import Store
 from callqueue.workspace import StaffInfo
 
 
@@ -18,3 +32,114 @@ class SignInScreen(ChoiceScreen):
             [(f"{m.name}  ({role_label(m.role)}, {m.code})", m.code) for m in staff],
         )
         self.staff = staff
+
+
+class PasswordSignInScreen(ModalScreen[str]):
+    """Staff code and password (masked); dismisses with the staff code once they match.
+
+    A refusal never says whether the code or the password was wrong. After three wrong
+    tries in a row the form pauses (`callqueue.auth.Throttle`). Escape does not leave it.
+    """
+
+    BINDINGS = [Binding("escape", "nothing", show=False)]
+    DEFAULT_CSS = """
+    PasswordSignInScreen { align: center middle; }
+    PasswordSignInScreen > Vertical { width: 60; max-width: 100%; height: auto;
+                                      border: round $accent; padding: 0 1;
+                                      background: $surface; }
+    PasswordSignInScreen Input { margin: 0 0 1 0; }
+    PasswordSignInScreen #signin-message { color: $error; height: auto; }
+    """
+
+    def __init__(self, store: Store, throttle: Throttle | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.throttle = throttle or Throttle()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_("Sign in with your staff code and password."))
+            yield Label(_("Staff code"))
+            yield Input(id="code", max_length=40)
+            yield Label(_("Password"))
+            yield Input(id="password", password=True, max_length=200)
+            yield Label("", id="signin-message")
+
+    def on_mount(self) -> None:
+        self.query_one("#code", Input).focus()
+
+    def action_nothing(self) -> None:
+        """Nobody works unsigned."""
+
+    @on(Input.Submitted, "#code")
+    def code_given(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    def password_given(self) -> None:
+        code = self.query_one("#code", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not code:
+            self.query_one("#code", Input).focus()
+            return
+        if self.throttle.wait_left() > 0:
+            self._pause_message()
+            return
+        self._set_busy(True)
+        self.check(code, password)
+
+    @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
+    def check(self, code: str, password: str) -> None:
+        """argon2 takes a moment on purpose: off the screen's thread."""
+        try:
+            staff = verify(self.store, code, password)
+        except Exception as error:
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self._checked, staff)
+
+    def _checked(self, staff: StaffInfo | None) -> None:
+        if staff is not None:
+            self.throttle.succeeded()
+            self.dismiss(staff.code)
+            return
+        password = self.query_one("#password", Input)
+        password.value = ""
+        pause = self.throttle.failed()
+        if pause:
+            self._pause_message()
+            self.set_timer(pause, self._resume)
+        else:
+            self._say(_("Wrong staff code or password. Try again."))
+            self._set_busy(False)
+            password.focus()
+
+    def _failed(self, error: Exception) -> None:
+        from callqueue.crash import record_crash
+
+        log = record_crash(error)
+        self._say(
+            _("Could not read the database ({kind}); details in {log}").format(
+                kind=type(error).__name__, log=log
+            )
+        )
+        self._set_busy(False)
+
+    def _pause_message(self) -> None:
+        self._say(
+            _("Wrong staff code or password {tries} times. Wait {seconds} seconds.").format(
+                tries=self.throttle.tries, seconds=round(self.throttle.wait_left())
+            )
+        )
+
+    def _resume(self) -> None:
+        self._say(_("Try again."))
+        self._set_busy(False)
+        self.query_one("#password", Input).focus()
+
+    def _set_busy(self, busy: bool) -> None:
+        for field in self.query(Input):
+            field.disabled = busy
+
+    def _say(self, text: str) -> None:
+        self.query_one("#signin-message", Label).update(text)

@@ -14,7 +14,19 @@ import sys
 from collections.abc import Sequence
 
 from callqueue import __version__
-from callqueue.cli import app, db, demo, ledger, plan, policy, queue, record, report
+from callqueue.cli import (
+    app,
+    db,
+    demo,
+    ledger,
+    plan,
+    policy,
+    queue,
+    record,
+    report,
+    serve,
+    staff,
+)
 from callqueue.cli.common import (
     Commands,
     UserError,
@@ -25,7 +37,7 @@ from callqueue.cli.common import (
 )
 from callqueue.i18n import _, pgettext, set_language
 
-COMMAND_GROUPS = (ledger, queue, record, demo, db, policy, plan, report)
+COMMAND_GROUPS = (ledger, queue, record, demo, db, staff, serve, policy, plan, report)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--as", dest="staff", metavar="STAFF", help="sign in as this staff code")
     add_common(parser, top=True)
     add_policy_option(parser)
+    app.add_served_option(parser)
     parser.set_defaults(handler=app.cmd_open)
     commands = Commands(parser.add_subparsers(title="commands", metavar="COMMAND"))
     for group in COMMAND_GROUPS:

@@ -1,0 +1,270 @@
+"""Signing in on a shared database: passwords, operating-system accounts, and the rule for `--as`.
+
+A database is *shared* when it is PostgreSQL, or when any staff member has a password or an
+operating-system account set (`callqueue staff password`, `callqueue staff os-user`). On a
+shared database everyone signs in:
+
+- with their staff code and password (argon2id hashes in `staff.password_hash`), in the
+  app's sign-in form or the browser (`callqueue serve`);
+- or, when callqueue runs under the operating-system account mapped to them in
+  `staff.os_user` (a collector who connects over SSH as `lina`), without a password: the
+  operating system already checked who they are.
+
+`--as CODE` picks anyone without a password: it is for the demo and for one person's own
+SQLite file (single-user mode), and is refused on a shared database unless `--demo`.
+
+No UI here: the CLI and the app call these functions.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, or_, select, update
+
+from callqueue.i18n import _
+from callqueue.store.models import Staff
+from callqueue.workspace import StaffInfo
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+    from callqueue.store.database import Store
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200  # longer input is refused before hashing: no work for a flood
+SIGN_IN_TRIES = 3  # wrong tries in a row before a pause
+SIGN_IN_PAUSE_SECONDS = 30.0
+
+_STAFF = Staff.__table__.c  # type: ignore[attr-defined]
+
+
+class SignInError(Exception):
+    """Signing in or changing sign-in settings was refused; the message says why."""
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash nobody knows the password of: verified against when the code is unknown, so an
+    unknown code costs the same time as a wrong password."""
+    import secrets
+
+    return _hasher().hash(secrets.token_hex(16))
+
+
+def is_shared(store: Store) -> bool:
+    """PostgreSQL, or any staff member has a password or an operating-system account."""
+    if not store.is_sqlite:
+        return True
+    with store.session() as session:
+        found = session.execute(
+            select(_STAFF.id)
+            .where(or_(_STAFF.password_hash.is_not(None), _STAFF.os_user.is_not(None)))
+            .limit(1)
+        ).first()
+    return found is not None
+
+
+def has_passwords(store: Store) -> bool:
+    """Whether any active staff member can sign in with a password."""
+    with store.session() as session:
+        count = session.execute(
+            select(func.count())
+            .select_from(Staff.__table__)  # type: ignore[attr-defined]
+            .where(_STAFF.password_hash.is_not(None), _STAFF.active)
+        ).scalar_one()
+    return bool(count)
+
+
+def check_password_rules(password: str) -> None:
+    """Refuse a password too short or too long to be set."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise SignInError(
+            _("a password needs at least {count} characters").format(count=MIN_PASSWORD_LENGTH)
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise SignInError(
+            _("a password may have at most {count} characters").format(count=MAX_PASSWORD_LENGTH)
+        )
+
+
+def set_password(store: Store, code: str, password: str | None) -> None:
+    """Set (or with None remove) `code`'s password. Only the argon2 hash is stored."""
+    if password is not None:
+        check_password_rules(password)
+    hashed = None if password is None else _hasher().hash(password)
+    _update_staff(store, code, password_hash=hashed)
+
+
+def verify(store: Store, code: str, password: str) -> StaffInfo | None:
+    """The active staff member `code` if `password` is theirs, else None.
+
+    An unknown code, an inactive member, one without a password and a wrong password all
+    return None after the same argon2 work, so neither the answer nor its time tells which.
+    """
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    row = None
+    if 0 < len(password) <= MAX_PASSWORD_LENGTH:
+        with store.session() as session:
+            row = session.execute(
+                select(_STAFF.code, _STAFF.name, _STAFF.role, _STAFF.password_hash).where(
+                    _STAFF.code == code.strip(), _STAFF.active
+                )
+            ).first()
+    stored = row.password_hash if row is not None and row.password_hash else None
+    hasher = _hasher()
+    try:
+        hasher.verify(stored or _dummy_hash(), password[:MAX_PASSWORD_LENGTH])
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None or stored is None:
+        return None  # the dummy hash's password, typed by chance: still nobody
+    if hasher.check_needs_rehash(stored):  # the library's parameters got stronger
+        _update_staff(store, row.code, password_hash=hasher.hash(password))
+    return StaffInfo(row.code, row.name, row.role)
+
+
+def current_os_user() -> str:
+    """The operating-system account this process runs as.
+
+    On POSIX from the process's real user id, not from `$USER`/`$LOGNAME` as
+    `getpass.getuser()` reads first: anyone can set those.
+    """
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):  # Windows, or a uid without a passwd entry
+        import getpass
+
+        return getpass.getuser()
+
+
+def os_user_staff(store: Store, user: str | None = None) -> StaffInfo | None:
+    """The active staff member mapped to operating-system account `user` (default: ours)."""
+    user = user if user is not None else current_os_user()
+    with store.session() as session:
+        row = session.execute(
+            select(_STAFF.code, _STAFF.name, _STAFF.role).where(
+                _STAFF.os_user == user, _STAFF.active
+            )
+        ).first()
+    return StaffInfo(row.code, row.name, row.role) if row else None
+
+
+def set_os_user(store: Store, code: str, user: str | None) -> None:
+    """Map `code` to operating-system account `user` (None removes the mapping)."""
+    user = user.strip() if user else None
+    if user is not None:
+        with store.session() as session:
+            holder = session.execute(
+                select(_STAFF.code).where(_STAFF.os_user == user, _STAFF.code != code)
+            ).scalar()
+        if holder is not None:
+            raise SignInError(
+                _("the account {user} already signs in {code}").format(user=user, code=holder)
+            )
+    _update_staff(store, code, os_user=user)
+
+
+def check_as(store: Store, code: str, *, demo: bool) -> None:
+    """The rule for `--as CODE`: the demo and single-user mode only.
+
+    Raises SignInError on a shared database (unless `demo`).
+    """
+    if not demo and is_shared(store):
+        raise SignInError(
+            _(
+                "--as is for the demo and single-user mode; this database is shared "
+                "(PostgreSQL, or staff with passwords or accounts), so sign in: start "
+                "callqueue without --as and give your staff code and password, or connect "
+                "as your own operating-system account"
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAccount:
+    """One staff member's sign-in settings, for `callqueue staff list`."""
+
+    code: str
+    name: str
+    role: str
+    team: str | None
+    active: bool
+    has_password: bool
+    os_user: str | None
+
+
+def list_accounts(store: Store) -> list[StaffAccount]:
+    """Every staff member (active or not) with how they sign in; never the hashes."""
+    from callqueue.store.models import Team
+
+    teams = Team.__table__.c  # type: ignore[attr-defined]
+    with store.session() as session:
+        rows = session.execute(
+            select(
+                _STAFF.code,
+                _STAFF.name,
+                _STAFF.role,
+                teams.name,
+                _STAFF.active,
+                _STAFF.password_hash.is_not(None),
+                _STAFF.os_user,
+            )
+            .select_from(Staff.__table__.outerjoin(Team.__table__))  # type: ignore[attr-defined]
+            .order_by(_STAFF.code)
+        ).all()
+    return [StaffAccount(*row) for row in rows]
+
+
+def _update_staff(store: Store, code: str, **values: str | None) -> None:
+    with store.session() as session, session.begin():
+        result = session.execute(
+            update(Staff.__table__)  # type: ignore[attr-defined]
+            .where(_STAFF.code == code)
+            .values(**values)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise SignInError(_("no staff member has the code {code}").format(code=code))
+
+
+@dataclass
+class Throttle:
+    """Wrong sign-in tries: after `tries` in a row, a pause of `pause` seconds."""
+
+    tries: int = SIGN_IN_TRIES
+    pause: float = SIGN_IN_PAUSE_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    failures: int = 0
+    paused_until: float = field(default=0.0)
+
+    def wait_left(self) -> float:
+        """Seconds before the next try is allowed (0: now)."""
+        return max(0.0, self.paused_until - self.clock())
+
+    def failed(self) -> float:
+        """Count a wrong try; the pause it starts (0 while tries are left)."""
+        self.failures += 1
+        if self.failures >= self.tries:
+            self.failures = 0
+            self.paused_until = self.clock() + self.pause
+            return self.pause
+        return 0.0
+
+    def succeeded(self) -> None:
+        self.failures = 0
+        self.paused_until = 0.0
