@@ -196,6 +196,34 @@ def check_as(store: Store, code: str, *, demo: bool) -> None:
         )
 
 
+def command_actor(store: Store, as_code: str | None) -> str | None:
+    """Who a one-shot command (`queue`, `record`, `report`) acts as.
+
+    Single-user mode: `--as CODE`, as given. Shared database: the staff member mapped to this
+    process's operating-system account (over SSH); `--as` may only name that same person.
+    A shared database without such an account for this process refuses: a one-shot command
+    has no password prompt, so it cannot tell who is typing.
+    """
+    if not is_shared(store):
+        return as_code
+    account = os_user_staff(store)
+    if account is None:
+        raise SignInError(
+            _(
+                "this database is shared, and the operating-system account {user} signs in "
+                "nobody (callqueue staff os-user CODE {user}); --as is for the demo and "
+                "single-user mode"
+            ).format(user=current_os_user())
+        )
+    if as_code and as_code.strip() != account.code:
+        raise SignInError(
+            _("the account {user} signs in {code}, not {other}").format(
+                user=current_os_user(), code=account.code, other=as_code
+            )
+        )
+    return account.code
+
+
 @dataclass(frozen=True, slots=True)
 class StaffAccount:
     """One staff member's sign-in settings, for `callqueue staff list`."""

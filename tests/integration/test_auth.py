@@ -309,3 +309,26 @@ class _Stdin:
 
     def isatty(self) -> bool:
         return self.tty
+
+
+def test_serve_on_every_address_needs_the_public_url(
+    capsys: pytest.CaptureFixture[str], team_db: str
+) -> None:
+    code, _out, err = run(capsys, "serve", "--db", team_db, "--host", "0.0.0.0")
+    assert code == 2 and "--public-url http://NAME-OR-ADDRESS:8000" in err
+
+
+def test_who_a_one_shot_command_acts_as(store: Store) -> None:
+    """`queue`, `record`, `report`: `--as` in single-user mode; the account on a shared one."""
+    add_staff(store)
+    add_staff(store, "liuyang")
+    if store.is_sqlite:
+        assert auth.command_actor(store, "liuyang") == "liuyang"  # single-user
+    auth.set_os_user(store, "liuyang", "someone-else")
+    with pytest.raises(auth.SignInError, match="signs in nobody"):
+        auth.command_actor(store, "lina")
+    auth.set_os_user(store, "lina", auth.current_os_user())
+    assert auth.command_actor(store, None) == "lina"
+    assert auth.command_actor(store, "lina") == "lina"
+    with pytest.raises(auth.SignInError, match="not liuyang"):
+        auth.command_actor(store, "liuyang")

@@ -22,6 +22,8 @@ from callqueue.i18n import _
 if TYPE_CHECKING:
     from textual_serve.server import Server
 
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
 
 def register(commands: Commands) -> None:
     serve = commands.add(
@@ -53,6 +55,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from callqueue.i18n import current_language
 
     demo = bool(getattr(args, "demo", False))
+    if args.host in WILDCARD_HOSTS and not args.public_url:
+        # the page tells the browser where the terminal's websocket is: 0.0.0.0 is nowhere
+        raise UserError(
+            _(
+                "with --host {host}, say how browsers reach this machine: "
+                "--public-url http://NAME-OR-ADDRESS:{port}"
+            ).format(host=args.host, port=args.port)
+        )
     policy_for(args)  # a bad policy file is reported now, not in every browser tab
     store = fresh_demo_store(args) if demo else open_store_for(args)
     try:
