@@ -83,6 +83,7 @@ class QueueScreen(Screen[None]):
             show=False,
         )
         self.queue: Queue | None = None
+        self.ranks: dict[int, int] = {}
         self.filter = QueueFilter()
         self.shown: list[Item] = []
         self.channel_index = 0
@@ -105,6 +106,8 @@ class QueueScreen(Screen[None]):
 
     def show_queue(self, queue: Queue, *, focus: int | None = None, note: str = "") -> None:
         self.queue = queue
+        # Ranks change only with the queue, not with a filter: worked out once per queue.
+        self.ranks = {item.household_id: n for n, item in enumerate(queue.items, start=1)}
         self.refresh_items(focus=focus)
         self.update_status(note)
 
@@ -113,12 +116,14 @@ class QueueScreen(Screen[None]):
         text = self.query_one("#search", Input).value
         self.filter = self.filter.with_text(text)
         items = self.filter.apply(self.queue.items) if self.filter.active else self.queue.items
-        ordered = [i for i in items if i.household_id not in self.skipped]
-        ordered += [i for i in items if i.household_id in self.skipped]
-        ranks = {item.household_id: n for n, item in enumerate(self.queue.items, start=1)}
+        if self.skipped:
+            ordered = [i for i in items if i.household_id not in self.skipped]
+            ordered += [i for i in items if i.household_id in self.skipped]
+        else:
+            ordered = list(items)
         self.shown = ordered
         listing = self.query_one(QueueList)
-        listing.show(ordered, ranks, keep=focus if focus is not None else self._current_id())
+        listing.show(ordered, self.ranks, keep=focus if focus is not None else self._current_id())
 
     def _current_id(self) -> int | None:
         current = self.query_one(QueueList).current
