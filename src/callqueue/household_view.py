@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callqueue.audit import AuditAction, read_audit
 from callqueue.household_key import parse_key
 from callqueue.i18n import (
     SOURCE_LANGUAGE,
@@ -188,8 +189,11 @@ class TimelineEntry:
     staff_name: str | None
     amount: Decimal | None
     ref_id: int | None = None  # the row's id (contact, promise, payment, complaint, update)
-    status: str | None = None  # promises and complaints; an open promise past due: "broken"
+    status: str | None = None  # promises and complaints; an open promise past due: "broken";
+    # a contact corrected by a later row: "corrected"; a payment reversed: "reversed"
     allocations: tuple[AllocationView, ...] = ()  # payments: what each settled
+    corrects_id: int | None = None  # a correction (contact) or reversal (payment): of which row
+    corrected_by: int | None = None  # the row that corrects or reverses this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,11 +375,12 @@ def load_household_view(
     people = _people(session, household_id)
     charges = _charges(session, household_id, record, day, policy)
     complaints, updates = _complaints(session, household_id)
+    corrections = _Corrections(session, household_id)
     promises, last_promise_date = _promises(session, household_id, day, policy)
     timeline = [
-        *_contacts(session, household_id),
+        *_contacts(session, household_id, corrections),
         *promises,
-        *_payments(session, household_id),
+        *_payments(session, household_id, corrections),
         *_complaint_entries(complaints, updates),
     ]
     timeline.sort(key=lambda e: (e.at, _KIND_RANK[e.kind], e.ref_id or 0), reverse=True)
@@ -553,7 +558,55 @@ def _arrears(facts: Facts, charges: tuple[ChargeView, ...]) -> tuple[FeeArrears,
     )
 
 
-def _contacts(session: Session, household_id: int) -> list[TimelineEntry]:
+@dataclass(frozen=True, slots=True)
+class _Correction:
+    """A correction or reversal as the audit log tells it: who, when, why."""
+
+    new_id: int
+    at: dt.datetime
+    staff_name: str | None
+    reason: str
+
+
+class _Corrections:
+    """(table, corrected row id) -> the correction, read from the household's audit rows the
+    first time a corrected row asks (households without corrections cost no query)."""
+
+    def __init__(self, session: Session, household_id: int) -> None:
+        self.session, self.household_id = session, household_id
+        self.found: dict[tuple[str, int], _Correction] | None = None
+
+    def get(self, key: tuple[str, int]) -> _Correction | None:
+        if self.found is None:
+            self.found = _corrections(self.session, self.household_id)
+        return self.found.get(key)
+
+
+def _corrections(session: Session, household_id: int) -> dict[tuple[str, int], _Correction]:
+    found: dict[tuple[str, int], _Correction] = {}
+    for row in read_audit(session, household_id=household_id):
+        if row.action not in (AuditAction.CORRECT_CONTACT, AuditAction.REVERSE_PAYMENT):
+            continue
+        corrected = row.detail.get("corrects_id")
+        if isinstance(corrected, int) and row.row_id is not None:
+            found[row.table_name, corrected] = _Correction(
+                row.row_id, row.at, row.staff_name, str(row.detail.get("reason", ""))
+            )
+    return found
+
+
+def _corrected_text(correction: _Correction, template: str) -> str:
+    return template.format(
+        who=correction.staff_name or "?",
+        at=f"{correction.at:%Y-%m-%d %H:%M}",
+        reason=correction.reason,
+        id=correction.new_id,
+    )
+
+
+def _contacts(
+    session: Session, household_id: int, corrections: _Corrections
+) -> list[TimelineEntry]:
     k, s = table_of(Contact).c, table_of(Staff).c
     query = (
         select(
@@ -573,6 +626,8 @@ def _contacts(session: Session, household_id: int) -> list[TimelineEntry]:
         .select_from(table_of(Contact).outerjoin(table_of(Staff), s.id == k.staff_id))
         .where(k.household_id == household_id)
     )
+    rows = session.execute(query).all()
+    corrected = {row.corrects_id for row in rows if row.corrects_id is not None}
     entries = []
     for (
         contact_id,
@@ -587,7 +642,7 @@ def _contacts(session: Session, household_id: int) -> list[TimelineEntry]:
         demand_deadline,
         corrects_id,
         staff_name,
-    ) in session.execute(query):
+    ) in rows:
         outcome_text = _words(OUTCOME_TEXT, outcome_label, outcome)
         if channel == "letter":
             kind = "letter"
@@ -617,7 +672,29 @@ def _contacts(session: Session, household_id: int) -> list[TimelineEntry]:
             _("proof: {proof}").format(proof=proof.strip()) if proof and proof.strip() else None,
             _("corrects contact #{id}").format(id=corrects_id) if corrects_id else None,
         )
-        entries.append(TimelineEntry(at, kind, title, detail, staff_name, None, ref_id=contact_id))
+        correction = corrections.get(("contacts", contact_id)) if contact_id in corrected else None
+        status = None
+        if correction is not None:
+            status = "corrected"
+            title = pgettext("timeline", "{title} (corrected)").format(title=title)
+            detail = _join(
+                detail,
+                _corrected_text(correction, _("corrected by {who} on {at}: {reason} (see #{id})")),
+            )
+        entries.append(
+            TimelineEntry(
+                at,
+                kind,
+                title,
+                detail,
+                staff_name,
+                None,
+                ref_id=contact_id,
+                status=status,
+                corrects_id=corrects_id,
+                corrected_by=None if correction is None else correction.new_id,
+            )
+        )
     return entries
 
 
@@ -696,7 +773,9 @@ def _promises(
     return entries, latest
 
 
-def _payments(session: Session, household_id: int) -> list[TimelineEntry]:
+def _payments(
+    session: Session, household_id: int, corrections: _Corrections
+) -> list[TimelineEntry]:
     y, a, c = table_of(Payment).c, table_of(PaymentAllocation).c, table_of(ChargeLine).c
     s = table_of(Staff).c
     joined = (
@@ -734,17 +813,28 @@ def _payments(session: Session, household_id: int) -> list[TimelineEntry]:
     entries = []
     for payment_id, (paid_at, amount, channel, receipt, note, corrects_id, staff) in heads.items():
         allocations = tuple(spread[payment_id])
+        reversed_ = {head[5] for head in heads.values() if head[5] is not None}
+        reversal = corrections.get(("payments", payment_id)) if payment_id in reversed_ else None
         detail = _join(
             _("receipt {number}").format(number=receipt) if receipt else None,
             join_list(
                 f"{x.period} {fee_label(x.fee_type)} {format_yuan(x.amount)}" for x in allocations
             ),
-            note.strip() if note else None,
-            _("corrects payment #{id}").format(id=corrects_id) if corrects_id else None,
+            _("reason: {reason}").format(reason=note.strip())
+            if note and corrects_id
+            else (note.strip() if note else None),
+            _("reverses payment #{id}").format(id=corrects_id) if corrects_id else None,
+            _corrected_text(reversal, _("reversed by {who} on {at}: {reason} (see #{id})"))
+            if reversal is not None
+            else None,
         )
-        title = _("Payment by {channel}").format(
-            channel=_words(PAYMENT_CHANNEL_TEXT, payment_channel_label, channel)
-        )
+        channel_words = _words(PAYMENT_CHANNEL_TEXT, payment_channel_label, channel)
+        if corrects_id:
+            title = _("Reversal of payment #{id}").format(id=corrects_id)
+        else:
+            title = _("Payment by {channel}").format(channel=channel_words)
+        if reversal is not None:
+            title = pgettext("timeline", "{title} (reversed)").format(title=title)
         entries.append(
             TimelineEntry(
                 paid_at,
@@ -754,7 +844,10 @@ def _payments(session: Session, household_id: int) -> list[TimelineEntry]:
                 staff,
                 amount,
                 ref_id=payment_id,
+                status="reversed" if reversal is not None else None,
                 allocations=allocations,
+                corrects_id=corrects_id,
+                corrected_by=None if reversal is None else reversal.new_id,
             )
         )
     return entries

@@ -161,12 +161,19 @@ def test_a_day_of_payments_shows_exactly(demo: Store) -> None:
         :3
     ]
     full = chosen[0]
+    with demo.session() as session:  # building 7 is another team's: its own collector records
+        seven = session.execute(
+            text(
+                "SELECT s.code FROM staff s JOIN buildings b ON b.team_id = s.team_id"
+                " WHERE b.code = '7' AND s.role = 'collector' ORDER BY s.id LIMIT 1"
+            )
+        ).scalar_one()
     paid_by_building: dict[str, int] = defaultdict(int)
     for n, (key, code, fen) in enumerate(chosen):
         amount = from_fen(int(fen)) if n == 0 else min(from_fen(int(fen)), Decimal("100.00"))
         entry = PaymentEntry(
             household_key=key,
-            staff_code=DEMO_COLLECTOR,
+            staff_code=DEMO_COLLECTOR if code == "6" else seven,
             at=dt.datetime(2026, 11, 27, 10, 0) + dt.timedelta(minutes=20 * n),
             amount=amount,
             channel="wechat",
@@ -184,7 +191,7 @@ def test_a_day_of_payments_shows_exactly(demo: Store) -> None:
     assert after.trend[-1].collected == from_fen(sum(paid_by_building.values()))
     lina = {c.code: c for c in after.collectors}[DEMO_COLLECTOR]
     lina_before = {c.code: c for c in before.collectors}[DEMO_COLLECTOR]
-    assert lina.collected - lina_before.collected == from_fen(sum(paid_by_building.values()))
+    assert lina.collected - lina_before.collected == from_fen(paid_by_building["6"])
     assert after.statuses[Status.PAID] == before.statuses[Status.PAID] + 1
     with demo.session() as session:
         scope = scope_for_staff(session, DEMO_LEADER)

@@ -54,7 +54,7 @@ def test_a_promise_hides_and_a_broken_one_comes_back_on_top(demo_store: Store) -
     queue = book.queue(moment(10, 30), channels=frozenset({Channel.CALL}))
     target = next(item for item in queue.items if item.action is Action.CALL)
     entry = PromiseEntry(
-        household_key=target.key, staff_code=DEMO_COLLECTOR, at=moment(10, 31),
+        household_key=target.key, staff_code=DEMO_MANAGER, at=moment(10, 31),
         promised_date=FRIDAY + dt.timedelta(days=3), amount=None, method="wechat",
         note="业主答应周一转账",
     )  # fmt: skip
@@ -79,7 +79,7 @@ def test_an_outcome_moves_the_household_at_once(demo_store: Store) -> None:
     queue = book.queue(moment(10, 30), channels=frozenset({Channel.CALL}))
     target = next(item for item in queue.items if item.action is Action.CALL)
     for n in range(2):  # two unanswered attempts: the daily cap
-        entry = OutcomeEntry(target.key, DEMO_COLLECTOR, moment(10, 31 + n), "call", "no_answer")
+        entry = OutcomeEntry(target.key, DEMO_MANAGER, moment(10, 31 + n), "call", "no_answer")
         record_outcome(demo_store, entry, now=moment(10, 40), policy=DEFAULT_POLICY)
         book.record_changed(queue, target.household_id, EVERY_BUILDING)
     assert queue.rank_of(target.household_id) is None

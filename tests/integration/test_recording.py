@@ -39,6 +39,7 @@ from callqueue.recording.save import (
 )
 from callqueue.store.database import Store, open_store
 from callqueue.store.models import (
+    Building,
     ChargeLine,
     Complaint,
     ComplaintUpdate,
@@ -49,6 +50,7 @@ from callqueue.store.models import (
     Phone,
     Promise,
     Staff,
+    Team,
 )
 from tests.conftest import AT
 from tests.i18n_checks import assert_chinese, language
@@ -70,9 +72,14 @@ def prepare(store: Store) -> Store:
     """The sample ledger and three staff: lina and wang active, old inactive."""
     import_ledger(store, SAMPLE, at=AT - dt.timedelta(days=7))
     with store.session() as s, s.begin():
-        s.add(Staff(code="lina", name="李娜", role="collector"))
-        s.add(Staff(code="wang", name="王强", role="team_leader"))
-        s.add(Staff(code="old", name="老张", role="collector", active=False))
+        team = Team(name="全体")
+        s.add(team)
+        s.flush()
+        for building in s.execute(select(Building)).scalars():
+            building.team_id = team.id  # one team covers every building of the sample
+        s.add(Staff(code="lina", name="李娜", role="collector", team_id=team.id))
+        s.add(Staff(code="wang", name="王强", role="team_leader", team_id=team.id))
+        s.add(Staff(code="old", name="老张", role="collector", active=False, team_id=team.id))
     return store
 
 

@@ -38,6 +38,7 @@ from callqueue.store.models import (
     ChargeLine,
     Household,
     ImportBatch,
+    Payment,
     PaymentAllocation,
     Person,
     PersonRole,
@@ -445,13 +446,26 @@ def _reconcile_allocations(session: Session, absorb: dict[int, Decimal]) -> None
             PaymentAllocation.charge_line_id,
             PaymentAllocation.amount,
             PaymentAllocation.reconciled,
+            PaymentAllocation.payment_id,
         ),
         PaymentAllocation.charge_line_id,
         sorted(absorb),
     )
+    # A reversed payment (recording.corrections) is no longer pending: billing's money is
+    # never matched to it. Reversals themselves have negative amounts and never match.
+    reversed_ids = set(
+        _select_in(
+            session,
+            (Payment.corrects_id,),
+            Payment.corrects_id,
+            sorted({row.payment_id for row in rows}),
+        )
+    )
     by_line: dict[int, list[tuple[int, Decimal]]] = {}
     reconciled: dict[int, Decimal] = {}
     for row in sorted(rows, key=lambda r: r.id):
+        if (row.payment_id,) in reversed_ids:
+            continue
         if row.amount > row.reconciled:
             by_line.setdefault(row.charge_line_id, []).append((row.id, row.amount - row.reconciled))
             reconciled[row.id] = row.reconciled

@@ -43,6 +43,16 @@ A = table_of(PaymentAllocation).c
 P = table_of(Payment).c
 C = table_of(ChargeLine).c
 
+P2 = table_of(Payment).alias("reversals").c
+K2 = table_of(Contact).alias("corrections").c
+
+# Corrections (recording.corrections): a reversed payment and its reversal are no money
+# collected at all, and a corrected contact gives way to its correction.
+EFFECTIVE_PAYMENT = P.corrects_id.is_(None) & P.id.not_in(
+    select(P2.corrects_id).where(P2.corrects_id.is_not(None))
+)
+LATEST_CONTACT = K.id.not_in(select(K2.corrects_id).where(K2.corrects_id.is_not(None)))
+
 CONVERSATION_CHANNELS = ("call", "visit")
 OPEN_DISPUTE = (ComplaintStatus.OPEN.value, ComplaintStatus.IN_PROGRESS.value)
 
@@ -136,7 +146,7 @@ def load_scope(
         .join(table_of(ChargeLine), C.id == A.charge_line_id)
         .join(table_of(Household), H.id == C.household_id)
         .join(table_of(Building), B.id == H.building_id)
-        .where(C.due_date < plan_start.date(), P.paid_at >= plan_start)
+        .where(C.due_date < plan_start.date(), P.paid_at >= plan_start, EFFECTIVE_PAYMENT)
         .group_by(H.id, C.fee_type, day, P.staff_id, by_until)
     )
     start: dict[tuple[int, str], int] = defaultdict(int, owed)
@@ -170,7 +180,12 @@ def load_scope(
 
     # Calls and visits since plan start: how many, and how the latest conversation ended
     # (a window function, so only one row per household comes back).
-    window = (K.at >= plan_start) & (K.at <= until) & K.channel.in_(CONVERSATION_CHANNELS)
+    window = (
+        (K.at >= plan_start)
+        & (K.at <= until)
+        & K.channel.in_(CONVERSATION_CHANNELS)
+        & LATEST_CONTACT
+    )
     attempts = (
         select(K.household_id, func.count())
         .join(table_of(Household), H.id == K.household_id)

@@ -65,13 +65,15 @@ CHARGE_LINES = _table(
 CONTACTS = _table(
     "contacts", ("id", _I), ("household_id", _I), ("at", _T), ("channel", _S),
     ("outcome", _S), ("reached", _B), ("note", _S), ("proof", _S), ("callback_at", _T),
-    ("letter_kind", _S), ("deadline", _D),
+    ("letter_kind", _S), ("deadline", _D), ("corrects_id", _I),
 )  # fmt: skip
 PROMISES = _table(
     "promises", ("id", _I), ("household_id", _I), ("made_at", _T), ("promised_date", _D),
     ("status", _S),
 )  # fmt: skip
-PAYMENTS = _table("payments", ("id", _I), ("household_id", _I), ("paid_at", _T))
+PAYMENTS = _table(
+    "payments", ("id", _I), ("household_id", _I), ("paid_at", _T), ("corrects_id", _I)
+)
 COMPLAINTS = _table(
     "complaints", ("id", _I), ("household_id", _I), ("opened_at", _T), ("category", _S),
     ("status", _S), ("pauses_collection", _B), ("report_back_on", _D),
@@ -316,6 +318,11 @@ def _contacts(
         k.household_id, k.at, k.channel, k.outcome, k.reached, k.note != "",
         and_(k.proof.is_not(None), k.proof != ""), k.callback_at, k.letter_kind, k.deadline,
     ).order_by(k.id)  # fmt: skip
+    # A corrected contact gives way to its correction (recording.corrections): the latest
+    # row of each chain is the contact. Looked up per household, on the household index.
+    k2 = CONTACTS.alias("corrections").c
+    corrected = wanted(select(k2.corrects_id).where(k2.corrects_id.is_not(None)), k2.household_id)
+    query = query.where(k.id.not_in(corrected))
     rows = _raw(connection, wanted(query, k.household_id))
     if convert.text:
         day, moment, yes = convert.day, dt.datetime.fromisoformat, _BOOL
@@ -352,8 +359,14 @@ def _others(
             _new(PromiseRec, (moment(made_at), day(promised), status))
         )
 
-    y = PAYMENTS.c
-    payments = select(y.household_id, y.paid_at).order_by(y.household_id, y.paid_at, y.id)
+    y, y2 = PAYMENTS.c, PAYMENTS.alias("reversals").c
+    # A reversed payment and its reversal are no payment at all (recording.corrections).
+    reversed_ids = select(y2.corrects_id).where(y2.corrects_id.is_not(None))
+    payments = (
+        select(y.household_id, y.paid_at)
+        .where(y.corrects_id.is_(None), y.id.not_in(wanted(reversed_ids, y2.household_id)))
+        .order_by(y.household_id, y.paid_at, y.id)
+    )
     for household_id, paid_at in _raw(connection, wanted(payments, y.household_id)):
         records[household_id].payments.append(moment(paid_at))
 

@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
+from callqueue.access import access_for, building_of
+from callqueue.audit import AuditAction, add_audit, row_values
 from callqueue.household_key import parse_key
 from callqueue.i18n import (
     _,
@@ -42,6 +45,7 @@ from callqueue.ledger.allocation import AllocationError, OpenCharge, allocate_ol
 from callqueue.money import CENT, ZERO, format_yuan
 from callqueue.policy import Policy
 from callqueue.privacy import mask_phone
+from callqueue.progress.scope import NotAllowed
 from callqueue.recording.entries import (
     ComplaintEntry,
     ComplaintProgressEntry,
@@ -122,6 +126,8 @@ class Recorded:
     allocations: tuple[AllocatedCharge, ...] = ()
     superseded_promise_ids: tuple[int, ...] = ()  # earlier open promises cancelled / broken
     kept_promise_ids: tuple[int, ...] = ()
+    corrects_id: int | None = None  # a correction: the contact or payment it corrects
+    reopened_promise_ids: tuple[int, ...] = ()  # a reversal: promises no longer kept
 
     @property
     def summary(self) -> str:
@@ -171,6 +177,52 @@ def _find_staff(
         )
         return None
     return staff
+
+
+def _check_access(
+    session: Session, staff: Staff | None, household: Household | None, problems: list[Problem]
+) -> None:
+    """A problem on household_key when `staff` may not see the household's building
+    (collectors and team leaders: their team's buildings; managers: all)."""
+    if staff is None or household is None or household.id is None:
+        return
+    try:
+        access = access_for(session, staff.code)
+    except NotAllowed as refused:  # pragma: no cover - _find_staff checked the code
+        problems.append(Problem("staff_code", str(refused)))
+        return
+    building = building_of(session, household.id) or ""
+    if not access.may_see(building):
+        problems.append(Problem("household_key", access.refusal(building, household.key)))
+
+
+def _audit(
+    session: Session,
+    action: AuditAction,
+    table_name: str,
+    row_id: int | None,
+    *,
+    now: dt.datetime,
+    staff: Staff | None,
+    household_id: int | None,
+    detail: dict[str, object],
+) -> None:
+    add_audit(
+        session,
+        at=now,
+        staff_id=None if staff is None else staff.id,
+        action=action,
+        table_name=table_name,
+        row_id=row_id,
+        household_id=household_id,
+        detail=detail,
+    )
+
+
+def effective_payments() -> ColumnElement[bool]:
+    """Payments that count: neither a reversal nor reversed (see `recording.corrections`)."""
+    reversed_ids = select(col(Payment.corrects_id)).where(col(Payment.corrects_id).is_not(None))
+    return and_(col(Payment.corrects_id).is_(None), col(Payment.id).not_in(reversed_ids))
 
 
 def _outstanding(line: ChargeLine) -> Decimal:
@@ -243,6 +295,7 @@ def record_outcome(
         problems = validate_outcome(entry, now=now)
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
+        _check_access(session, staff, household, problems)
         phone = _phone_or_none(entry.phone_number)
         wrong: list[Phone] = []
         if entry.outcome == ContactOutcome.WRONG_NUMBER and household is not None:
@@ -296,6 +349,21 @@ def record_outcome(
             summary.append(_("call back at {at}").format(at=f"{entry.callback_at:%Y-%m-%d %H:%M}"))
         for row in wrong:
             row.wrong_number = True
+        detail: dict[str, object] = {"contact": row_values(session.get(Contact, contact_id))}
+        if complaint_id is not None:
+            detail["complaint"] = row_values(session.get(Complaint, complaint_id))
+        if wrong:
+            detail["wrong_number_phone_ids"] = [p.id for p in wrong]
+        _audit(
+            session,
+            AuditAction.RECORD_OUTCOME,
+            "contacts",
+            contact_id,
+            now=now,
+            staff=staff,
+            household_id=household_id,
+            detail=detail,
+        )
         if wrong:
             summary.append(
                 _("{phones} marked wrong number").format(
@@ -379,6 +447,7 @@ def record_promise(
         problems: list[Problem] = []
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
+        _check_access(session, staff, household, problems)
         outstanding = None if household is None else household_outstanding(session, _ids(household))
         problems += validate_promise(entry, now=now, policy=policy, outstanding=outstanding)
         raise_if_any(problems, entry)
@@ -434,6 +503,20 @@ def record_promise(
                 status=PromiseStatus.OPEN.value,
             ),
         )
+        _audit(
+            session,
+            AuditAction.RECORD_PROMISE,
+            "promises",
+            promise_id,
+            now=now,
+            staff=staff,
+            household_id=household_id,
+            detail={
+                "contact": row_values(session.get(Contact, contact_id)),
+                "promise": row_values(session.get(Promise, promise_id)),
+                "superseded_promise_ids": superseded,
+            },
+        )
         if entry.amount is not None:
             head = _("promise to pay {amount} by {date}").format(
                 amount=format_yuan(entry.amount), date=entry.promised_date
@@ -468,6 +551,7 @@ def record_complaint(
         problems = validate_complaint(entry, now=now)
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
+        _check_access(session, staff, household, problems)
         handler = _find_staff(session, entry.handler_code, problems, "handler_code")
         raise_if_any(problems, entry)
         household_id = _ids(household)
@@ -485,6 +569,16 @@ def record_complaint(
                 report_back_on=entry.report_back_on,
                 status=ComplaintStatus.OPEN.value,
             ),
+        )
+        _audit(
+            session,
+            AuditAction.RECORD_COMPLAINT,
+            "complaints",
+            complaint_id,
+            now=now,
+            staff=staff,
+            household_id=household_id,
+            detail={"complaint": row_values(session.get(Complaint, complaint_id))},
         )
         opened = (
             _("complaint #{id} ({category}) opened")
@@ -530,6 +624,7 @@ def record_complaint_progress(
                     Problem("complaint_id", _("no complaint #{id}").format(id=entry.complaint_id))
                 )
         if complaint is not None:
+            _check_access(session, staff, session.get(Household, complaint.household_id), problems)
             if complaint.status == ComplaintStatus.CLOSED:
                 problems.append(
                     Problem(
@@ -577,6 +672,23 @@ def record_complaint_progress(
             if not complaint.resolution:
                 complaint.resolution = entry.note.strip()
         owner = session.get(Household, complaint.household_id)
+        session.flush()
+        _audit(
+            session,
+            AuditAction.RECORD_PROGRESS,
+            "complaint_updates",
+            update_id,
+            now=now,
+            staff=staff,
+            household_id=complaint.household_id,
+            detail={
+                "update": row_values(session.get(ComplaintUpdate, update_id)),
+                "complaint_id": complaint.id,
+                "status_before": before,
+                "status_after": entry.status,
+                "resolution": complaint.resolution,
+            },
+        )
         summary = [
             _("complaint #{id} {before} → {after}").format(
                 id=complaint.id,
@@ -654,6 +766,7 @@ def _plan_payment(
     problems = validate_payment(entry, now=now)
     household = _find_household(session, entry.household_key, problems)
     staff = _find_staff(session, entry.staff_code, problems)
+    _check_access(session, staff, household, problems)
     parts: list[tuple[ChargeLine, Decimal]] = []
     if household is not None and not any(p.field in ("amount", "periods") for p in problems):
         lines = _open_lines(session, _ids(household), lock=lock)
@@ -739,6 +852,29 @@ def record_payment(
                 ),
             )
         session.flush()
+        _audit(
+            session,
+            AuditAction.RECORD_PAYMENT,
+            "payments",
+            payment_id,
+            now=now,
+            staff=staff,
+            household_id=household_id,
+            detail={
+                "payment": row_values(session.get(Payment, payment_id)),
+                "allocations": [
+                    {
+                        "charge_line_id": line.id,
+                        "period": line.period,
+                        "fee_type": line.fee_type,
+                        "amount": part,
+                    }
+                    for line, part in parts
+                ],
+                "kept_promise_ids": [i for i, _day in kept],
+                "visit_contact_id": contact_id,
+            },
+        )
         left = household_outstanding(session, household_id)
         receipt_no = _stripped(entry.receipt_no)
         paid = (
@@ -795,6 +931,7 @@ def _keep_promises(
                     col(Payment.household_id) == household_id,
                     col(Payment.paid_at) >= promise.made_at,
                     col(Payment.paid_at) <= paid_at,
+                    effective_payments(),
                 )
             ).scalars()
             if sum(paid, ZERO) < promise.amount:
@@ -820,6 +957,7 @@ def record_letter(
         problems = validate_letter(entry, now=now, policy=policy)
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
+        _check_access(session, staff, household, problems)
         raise_if_any(problems, entry)
         deadline = entry.deadline
         if deadline is None and entry.kind == LetterKind.WRITTEN_DEMAND:
@@ -840,6 +978,16 @@ def record_letter(
                 letter_kind=entry.kind,
                 deadline=deadline,
             ),
+        )
+        _audit(
+            session,
+            AuditAction.RECORD_LETTER,
+            "contacts",
+            contact_id,
+            now=now,
+            staff=staff,
+            household_id=household_id,
+            detail={"contact": row_values(session.get(Contact, contact_id))},
         )
         head = _("{kind} {outcome}").format(
             kind=code_words(letter_kind_label, entry.kind),
