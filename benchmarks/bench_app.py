@@ -177,7 +177,7 @@ def main() -> None:
     print(f"store: {url}; clock {AT}; median of {args.runs} runs, times from process launch")
     head = (
         "| staff | items | imported | store open | app created | list has rows | rows painted "
-        "| painted, from app created | keystroke → list (median / max) | → painted (median / max) |"
+        "| painted, from app created | keystroke → list (median / max) | → drawn (median / max) |"
     )
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
