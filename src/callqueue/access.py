@@ -17,6 +17,7 @@ Phone numbers in full are for the same people: the household's team and managers
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +27,9 @@ from callqueue.i18n import _
 from callqueue.progress.scope import NotAllowed
 from callqueue.store.models import Building, Household, Role, Staff, table_of
 
+if TYPE_CHECKING:
+    from callqueue.store.database import Store
+
 __all__ = [
     "Access",
     "NotAllowed",
@@ -33,6 +37,7 @@ __all__ = [
     "building_of",
     "check_building",
     "check_household",
+    "command_access",
     "owner_access",
     "visible_buildings",
 ]
@@ -128,6 +133,17 @@ def building_of(session: Session, household_id: int) -> str | None:
 def check_building(access: Access, building: str) -> None:
     """`NotAllowed` unless `access` may see `building`."""
     if not access.may_see(building):
+        if access.buildings:
+            raise NotAllowed(
+                _(
+                    "building {b} is not among the buildings {name} ({code}) may see ({codes})"
+                ).format(
+                    b=building,
+                    name=access.name,
+                    code=access.code,
+                    codes=", ".join(sorted(access.buildings, key=building_order)),
+                )
+            )
         raise NotAllowed(access.refusal(building, _("building {b}").format(b=building)))
 
 
@@ -137,3 +153,19 @@ def check_household(session: Session, access: Access, household_id: int, key: st
     if not access.may_see(building):
         raise NotAllowed(access.refusal(building, key))
     return building
+
+
+def command_access(store: Store, session: Session, as_code: str | None) -> Access:
+    """Who a one-shot command acts as, and what they may see.
+
+    Single-user mode (a SQLite file nobody signs in to): `--as CODE`, or the owner without
+    it. A shared database: the staff member of this process's operating-system account
+    (`auth.command_actor`); `--as` may only name that same person. `NotAllowed` otherwise.
+    """
+    from callqueue.auth import SignInError, command_actor
+
+    try:
+        code = command_actor(store, as_code)
+    except SignInError as refused:
+        raise NotAllowed(str(refused)) from None
+    return access_for(session, code)

@@ -92,18 +92,23 @@ def add_audit(
     row_id: int | None,
     household_id: int | None,
     detail: Mapping[str, Any],
-) -> None:
-    """Add one audit row in the caller's transaction (never commits)."""
-    session.execute(
-        insert(table_of(AuditEntry)).values(
-            at=at,
-            staff_id=staff_id,
-            action=str(action),
-            table_name=table_name,
-            row_id=row_id,
-            household_id=household_id,
-            detail=audit_json(detail),
-        )
+) -> int:
+    """Add one audit row in the caller's transaction (never commits); returns its id."""
+    table = table_of(AuditEntry)
+    return int(
+        session.execute(
+            insert(table)
+            .values(
+                at=at,
+                staff_id=staff_id,
+                action=str(action),
+                table_name=table_name,
+                row_id=row_id,
+                household_id=household_id,
+                detail=audit_json(detail),
+            )
+            .returning(table.c.id)
+        ).scalar_one()
     )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callqueue.audit import AuditAction, add_audit, row_values
 from callqueue.clock import now as clock_now
 from callqueue.i18n import _, join_list
 from callqueue.recording.entries import EntryInvalid, Problem
@@ -166,6 +167,16 @@ def save_faq(
     session.flush()
     assert row.id is not None
     saved = row.id
+    add_audit(
+        session,
+        at=moment,
+        staff_id=staff_id,
+        action=AuditAction.SAVE_FAQ,
+        table_name="faq_entries",
+        row_id=saved,
+        household_id=None,
+        detail={"new": entry.id is None, **row_values(row)},
+    )
     session.commit()
     return saved
 
@@ -185,6 +196,16 @@ def deactivate_faq(
     row.active = False
     row.updated_at = now or clock_now()
     row.updated_by = staff_id
+    add_audit(
+        session,
+        at=row.updated_at,
+        staff_id=staff_id,
+        action=AuditAction.DEACTIVATE_FAQ,
+        table_name="faq_entries",
+        row_id=faq_id,
+        household_id=None,
+        detail={"question": row.question, "language": row.language},
+    )
     session.commit()
 
 

@@ -38,6 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from callqueue.audit import AuditAction, add_audit
 from callqueue.clock import now as clock_now
 from callqueue.household_view import ChargeView, HouseholdView
 from callqueue.i18n import _, join_clauses, join_list, pgettext
@@ -652,14 +653,45 @@ def save_script(
     session.flush()
     assert row.id is not None
     row_id = row.id
+    add_audit(
+        session,
+        at=moment,
+        staff_id=staff_id,
+        action=AuditAction.SAVE_SCRIPT,
+        table_name="call_scripts",
+        row_id=row_id,
+        household_id=None,
+        detail={"kind": kind, "language": lang, "text": text},
+    )
     session.commit()
     return row_id
 
 
-def reset_script(session: Session, kind: str, lang: str) -> bool:
+def reset_script(
+    session: Session,
+    kind: str,
+    lang: str,
+    staff_id: int | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> bool:
     """Go back to the built-in wording; False when there was no team wording. Commits."""
     _check_kind(kind, lang)
     c = table_of(CallScript)
+    before = session.execute(
+        select(c.c.id, c.c.text).where(c.c.kind == kind, c.c.language == lang)
+    ).first()
     result = session.execute(c.delete().where(c.c.kind == kind, c.c.language == lang))
+    if before is not None:
+        add_audit(
+            session,
+            at=now or clock_now(),
+            staff_id=staff_id,
+            action=AuditAction.RESET_SCRIPT,
+            table_name="call_scripts",
+            row_id=before[0],
+            household_id=None,
+            detail={"kind": kind, "language": lang, "text_before": before[1]},
+        )
     session.commit()
     return bool(getattr(result, "rowcount", 0))

@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from callqueue import __version__
 from callqueue.cli import (
     app,
+    audit,
     db,
     demo,
+    evidence,
     ledger,
     plan,
     policy,
@@ -37,7 +39,9 @@ from callqueue.cli.common import (
 )
 from callqueue.i18n import _, pgettext, set_language
 
-COMMAND_GROUPS = (ledger, queue, record, demo, db, staff, serve, policy, plan, report)
+COMMAND_GROUPS = (
+    ledger, queue, record, evidence, audit, demo, db, staff, serve, policy, plan, report,
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -36,6 +36,12 @@ def register(commands: Commands) -> None:
     house = commands.add("household", cmd_household, "show one household by key, e.g. 6-2-1203")
     house.add_argument("key", help="building-unit-room (6-2-1203) or building-room (8-1501)")
     house.add_argument("--show-phones", action="store_true", help="do not mask phone numbers")
+    house.add_argument(
+        "--as",
+        dest="staff",
+        metavar="STAFF",
+        help="who is looking: another team's household is refused (default: single-user mode)",
+    )
     add_policy_option(house)
 
 
@@ -261,6 +267,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_household(args: argparse.Namespace) -> int:
     """One household as the app's panel sees it on `--at`: people, charges, limitation."""
+    from callqueue.access import NotAllowed, check_household, command_access
     from callqueue.household_view import (
         UnknownHousehold,
         household_id_for_key,
@@ -271,9 +278,11 @@ def cmd_household(args: argparse.Namespace) -> int:
     store = open_store_for(args)
     try:
         with store.session() as session:
+            access = command_access(store, session, getattr(args, "staff", None))
             household_id = household_id_for_key(session, args.key)
+            check_household(session, access, household_id, args.key)
             view = load_household_view(session, household_id, day=args.moment.date(), policy=policy)
-    except (ValueError, UnknownHousehold) as error:
+    except (ValueError, UnknownHousehold, NotAllowed) as error:
         raise UserError(str(error)) from None
     finally:
         store.close()

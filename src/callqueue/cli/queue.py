@@ -42,9 +42,12 @@ def register(commands: Commands) -> None:
     queue = commands.add(
         "queue", cmd_queue, "the ranked call, visit and letter queue, with reasons"
     )
-    who = queue.add_mutually_exclusive_group()
-    who.add_argument("--as", dest="staff", metavar="STAFF", help="a staff code: their buildings")
-    who.add_argument("--building", metavar="B", help="one building (6, 6栋, 6号楼…)")
+    queue.add_argument("--as", dest="staff", metavar="STAFF", help="a staff code: their buildings")
+    queue.add_argument(
+        "--building",
+        metavar="B",
+        help="one building (6, 6栋, 6号楼…); with --as, one of theirs (another team's is refused)",
+    )
     queue.add_argument("--channel", choices=CHANNEL_CHOICES, default="all")
     queue.add_argument("--limit", type=int, default=20, metavar="N", help="items shown (20)")
     queue.add_argument("--json", action="store_true", help="every item, as JSON")
@@ -65,15 +68,31 @@ def cmd_queue(args: argparse.Namespace) -> int:
         raise UserError(_("--limit must be at least 1"))
     policy = policy_for(args)
     channels = frozenset(Channel) if args.channel == "all" else frozenset({Channel(args.channel)})
+    from callqueue.access import NotAllowed, check_building, command_access
+
     store = open_store_for(args)
     try:
         with store.session() as session:
-            if args.staff:
-                scope = scope_for_staff(session, args.staff)
-                label = _staff_scope_label(session, args.staff, scope)
-            elif args.building:
+            # Roles in the core: a collector or leader asking for another team's building is
+            # refused, not shown it (without --as, single-user mode: the owner sees all).
+            try:
+                access = command_access(store, session, args.staff)
+            except NotAllowed as refused:
+                if args.staff:
+                    scope_for_staff(session, args.staff)  # an unknown code: UnknownScope
+                raise UserError(str(refused)) from None
+            actor = access.code
+            if args.building:
                 scope = scope_for_building(session, args.building)
+                for code in scope.buildings or ():
+                    try:
+                        check_building(access, code)
+                    except NotAllowed as refused:
+                        raise UserError(str(refused)) from None
                 label = _buildings_label(scope)
+            elif actor:
+                scope = scope_for_staff(session, actor)
+                label = _staff_scope_label(session, actor, scope)
             else:
                 scope = EVERY_BUILDING
                 label = _buildings_label(scope)

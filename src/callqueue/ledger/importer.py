@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
+from callqueue.audit import AuditAction, add_audit
 from callqueue.i18n import _
 from callqueue.ledger.lines import (
     CheckedLedger,
@@ -179,6 +180,30 @@ def _write(
     batch.households_added = report.households_added
     batch.charges_added = report.charges_added
     batch.charges_updated = report.charges_updated
+    add_audit(  # one summary row per import, in the import's transaction
+        session,
+        at=at,
+        staff_id=None,
+        action=AuditAction.IMPORT,
+        table_name="import_batches",
+        row_id=batch.id,
+        household_id=None,
+        detail={
+            "file_name": report.file.name,
+            "file_sha256": sha256,
+            "encoding": report.encoding,
+            "lines": report.lines,
+            "households": report.households,
+            "households_added": report.households_added,
+            "owners_changed": report.owners_changed,
+            "phones_added": report.phones_added,
+            "charges_added": report.charges_added,
+            "charges_updated": report.charges_updated,
+            "charges_unchanged": report.charges_unchanged,
+            "reconciled": report.reconciled,
+            "arrears_by_fee": report.arrears_by_fee,
+        },
+    )
 
 
 def _ensure_buildings(session: Session, codes: set[str]) -> dict[str, int]:

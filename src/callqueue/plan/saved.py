@@ -10,12 +10,15 @@ it was typed for the old amount.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from callqueue.audit import AuditAction, add_audit
+from callqueue.clock import now as clock_now
 from callqueue.i18n import _
 from callqueue.ledger.values import ValueProblem, parse_building, parse_fee_type, parse_period
 from callqueue.money import CENT, from_fen
@@ -84,13 +87,62 @@ def plan_in_force(session: Session) -> ResolvedPlan | None:
     return resolve_in(session, spec, plan_id)
 
 
-def save_plan(store: Store, spec: PlanSpec) -> int:
+def save_plan(
+    store: Store, spec: PlanSpec, *, staff_code: str | None = None, now: dt.datetime | None = None
+) -> int:
     """Replace the plan with `spec` in one transaction; returns the new plan's id.
 
     Raises `PlanInvalid` (nothing written) when a row names a building the project lacks.
+    The audit log names `staff_code` (None: the database's owner, single-user mode).
     """
     with store.session() as session, session.begin():
-        return _write(session, spec)
+        plan_id = _write(session, spec)
+        _audit_plan(session, AuditAction.SAVE_PLAN, plan_id, spec, staff_code, now, {})
+        return plan_id
+
+
+def _spec_values(spec: PlanSpec) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "start_month": spec.start_month,
+        "baselines": spec.baselines,
+        "building_baselines": {f"{b}/{fee}": v for (b, fee), v in spec.building_baselines.items()},
+        "targets": [
+            {
+                "month": t.month,
+                "fee_type": t.fee_type,
+                "amount": t.amount,
+                "typed_rate": t.typed_rate,
+                "building": t.building,
+            }
+            for t in spec.targets
+        ],
+    }
+
+
+def _audit_plan(
+    session: Session,
+    action: AuditAction,
+    plan_id: int,
+    spec: PlanSpec,
+    staff_code: str | None,
+    now: dt.datetime | None,
+    extra: dict[str, Any],
+) -> None:
+    staff_id = None
+    if staff_code is not None:
+        s = table_of(Staff).c
+        staff_id = session.execute(select(s.id).where(s.code == staff_code.strip())).scalar()
+    add_audit(
+        session,
+        at=now or clock_now(),
+        staff_id=staff_id,
+        action=action,
+        table_name="collection_plans",
+        row_id=plan_id,
+        household_id=None,
+        detail={**extra, "plan": _spec_values(spec)},
+    )
 
 
 def _write(session: Session, spec: PlanSpec) -> int:
@@ -155,6 +207,7 @@ def set_target(
     month: str,
     amount: Decimal | str,
     building: str | None = None,
+    now: dt.datetime | None = None,
 ) -> ResolvedPlan:
     """Set one month's target for a building (or, with `building` None, the project).
 
@@ -212,6 +265,22 @@ def set_target(
             spec.name, spec.start_month, tuple(kept), spec.baselines, spec.building_baselines
         )
         new_id = _write(session, new)
+        _audit_plan(
+            session,
+            AuditAction.SET_TARGET,
+            new_id,
+            new,
+            staff_code,
+            now,
+            {
+                "target": {
+                    "fee_type": fee,
+                    "month": month,
+                    "building": code,
+                    "amount": value.quantize(CENT),
+                }
+            },
+        )
         return resolve_in(session, new, new_id)
 
 
