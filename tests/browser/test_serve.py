@@ -211,7 +211,10 @@ def sign_in(page: Page, code: str, password: str) -> None:
     from selenium.webdriver.common.keys import Keys
 
     page.wait_for("Sign in with your staff code and password.")
-    page.type(code, Keys.ENTER)
+    page.type(code)
+    page.wait_for(code)  # echoed in the code field: the app has it
+    page.type(Keys.ENTER)  # on to the password field
+    time.sleep(0.5)  # as a person would look up before typing on
     page.type(password, Keys.ENTER)
 
 

@@ -219,9 +219,10 @@ def test_a_served_session_gets_no_identity(tmp_path: Path) -> None:
 # -- the app's sign-in ---------------------------------------------------------------------------
 
 
-def make_app(store: Store, *, password_required: bool = False) -> CallqueueApp:
+def make_app(store: Store, *, password_required: bool = False, demo: bool = False) -> CallqueueApp:
     app = CallqueueApp(store, DEFAULT_POLICY, staff_code=None, clock=lambda: AT)
     app.password_required = password_required
+    app.demo = demo
     return app
 
 
@@ -247,6 +248,14 @@ async def type_in(app: CallqueueApp, pilot: object, code: str, password: str) ->
 
 async def test_single_user_keeps_the_list(demo_store: Store) -> None:
     app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, SignInScreen)
+
+
+async def test_the_demo_keeps_the_list_on_a_shared_database(demo_store: Store) -> None:
+    auth.set_password(demo_store, "wangfang", PASSWORD)  # as on PostgreSQL: shared
+    app = make_app(demo_store, demo=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, SignInScreen)

@@ -115,9 +115,11 @@ class CallqueueApp(App[None]):
 
     # -- workers: database work off the UI thread; results come back as messages --------------
 
-    # Sign-in: the list of staff in single-user mode; code and password on a shared database
-    # (`callqueue.auth.is_shared`) and always in a browser session (`password_required`).
+    # Sign-in: the list of staff in single-user mode and on the demo (`demo`); code and
+    # password on a shared database (`callqueue.auth.is_shared`) and always in a browser
+    # session on a real database (`password_required`).
     password_required = False
+    demo = False
     shared_sign_in = False
 
     @work(thread=True, exclusive=True, group="staff", exit_on_error=False)
@@ -125,7 +127,9 @@ class CallqueueApp(App[None]):
         from callqueue.auth import is_shared
 
         try:
-            self.shared_sign_in = self.password_required or is_shared(self.store)
+            self.shared_sign_in = self.password_required or (
+                not self.demo and is_shared(self.store)
+            )
             self.post_message(StaffListed([] if self.shared_sign_in else list_staff(self.store)))
         except Exception as error:  # the user gets a sentence, the log the details
             self.post_message(WorkFailed(self._failure(error)))

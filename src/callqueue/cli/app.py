@@ -50,6 +50,7 @@ def cmd_open(args: argparse.Namespace) -> int:
             store, policy, staff_code=staff_code, clock=(lambda: fixed) if fixed else now
         )
         app.password_required = served == "shared"
+        app.demo = args.demo or served == "demo"
         app.run()
         return 1 if app.crash_log else 0
     finally:
