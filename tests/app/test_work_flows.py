@@ -331,3 +331,77 @@ async def test_an_unexpected_error_is_logged_not_shown(
     shown = capsys.readouterr().err
     assert "Start callqueue again" in shown and log.name in shown
     assert "Traceback" not in shown
+
+
+async def test_correct_a_call_and_reverse_a_payment(demo_store: Store) -> None:
+    from textual.widgets import DataTable
+
+    from callqueue.app.forms import ContactCorrectionForm, PaymentReversalForm, PaymentForm
+    from callqueue.store.models import Payment
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        listing = await started(app, pilot)
+        call = next(i for i in listing.items if i.channel.value == "call")
+        listing.cursor = listing.items.index(call)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.pause()
+        panel = app.screen
+        assert isinstance(panel, HouseholdScreen)
+        await pilot.press("o")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, OutcomeForm)
+        form.query_one("#field-outcome", Select).value = "busy"
+        await pilot.press("ctrl+s")
+        await settle(app)
+        await pilot.pause()
+        await pilot.press("2")  # the timeline, newest first: the call just recorded
+        await pilot.pause()
+        table = panel.query_one("#events", DataTable)
+        table.move_cursor(row=0)
+        contacts = count(demo_store, Contact)
+        await pilot.press("c")
+        await pilot.pause()
+        correction = app.screen
+        assert isinstance(correction, ContactCorrectionForm)
+        correction.query_one("#field-outcome", Select).value = "no_answer"
+        await pilot.press("ctrl+s")  # no reason: refused
+        await pilot.pause()
+        assert app.screen is correction
+        correction.query_one("#field-reason", Input).value = "wrong button"
+        await pilot.press("ctrl+s")
+        await settle(app)
+        await pilot.pause()
+        assert app.screen is panel and count(demo_store, Contact) == contacts + 1
+        await settle(app)
+        await pilot.pause()
+        assert panel.view is not None
+        statuses = [e.status for e in panel.view.timeline if e.kind == "contact"]
+        assert "corrected" in statuses  # the original stays, marked
+        await pilot.press("y")
+        await settle(app)
+        await pilot.pause()
+        pay = app.screen
+        assert isinstance(pay, PaymentForm)
+        pay.query_one("#field-amount", Input).value = "10"
+        pay.query_one("#field-channel", Select).value = "wechat"
+        await pilot.press("ctrl+s")
+        await settle(app)
+        await pilot.pause()
+        await settle(app)
+        await pilot.pause()
+        await pilot.press("2")
+        row = next(n for n, e in enumerate(panel.view.timeline) if e.kind == "payment")
+        table.move_cursor(row=row)
+        payments = count(demo_store, Payment)
+        await pilot.press("c")
+        await pilot.pause()
+        reversal = app.screen
+        assert isinstance(reversal, PaymentReversalForm)
+        reversal.query_one("#field-reason", Input).value = "recorded twice"
+        await pilot.press("ctrl+s")
+        await settle(app)
+        await pilot.pause()
+        assert app.screen is panel and count(demo_store, Payment) == payments + 1

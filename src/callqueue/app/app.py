@@ -5,40 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App
 
 from callqueue.app.commands import WorkCommands
-from callqueue.app.forms import Entry, EntryForm, Refused, Saved
 from callqueue.app.keys import bind_keys
-from callqueue.app.messages import QueueReady, StaffListed, WorkFailed
+from callqueue.app.messages import QueueReady, Refused, Saved, StaffListed, WorkFailed
 from callqueue.app.queue_screen import CHANNEL_CYCLE, QueueScreen
 from callqueue.app.signin import PasswordSignInScreen, SignInScreen
 from callqueue.i18n import _
 from callqueue.policy import Policy
 from callqueue.queue.actions import Channel
 from callqueue.queue.build import ALL_CHANNELS
-from callqueue.recording.entries import (
-    ComplaintEntry,
-    ComplaintProgressEntry,
-    LetterEntry,
-    OutcomeEntry,
-    PaymentEntry,
-    Problem,
-    PromiseEntry,
-)
-from callqueue.recording.save import (
-    record_complaint,
-    record_complaint_progress,
-    record_letter,
-    record_outcome,
-    record_payment,
-    record_promise,
-)
 from callqueue.store.database import Store
 from callqueue.workspace import Workspace, list_staff
+
+if TYPE_CHECKING:
+    from callqueue.app.forms import Entry, EntryForm
 
 
 def crash_message(log: Path | None) -> str:
@@ -49,14 +34,22 @@ def crash_message(log: Path | None) -> str:
     ).format(log=log or "-")
 
 
-SAVERS: dict[type, Any] = {
-    OutcomeEntry: record_outcome,
-    PromiseEntry: record_promise,
-    PaymentEntry: record_payment,
-    ComplaintEntry: record_complaint,
-    ComplaintProgressEntry: record_complaint_progress,
-    LetterEntry: record_letter,
-}
+def saver_for(entry: Entry) -> Any:
+    """The core function that saves `entry` (imported when the first entry is saved: the
+    recording modules are not needed to paint the queue)."""
+    from callqueue.recording import corrections, entries, save
+
+    savers: dict[type, Any] = {
+        entries.OutcomeEntry: save.record_outcome,
+        entries.PromiseEntry: save.record_promise,
+        entries.PaymentEntry: save.record_payment,
+        entries.ComplaintEntry: save.record_complaint,
+        entries.ComplaintProgressEntry: save.record_complaint_progress,
+        entries.LetterEntry: save.record_letter,
+        corrections.ContactCorrection: corrections.correct_contact,
+        corrections.PaymentReversal: corrections.reverse_payment,
+    }
+    return savers[type(entry)]
 
 
 class CallqueueApp(App[None]):
@@ -161,9 +154,9 @@ class CallqueueApp(App[None]):
     @work(thread=True, group="save", exit_on_error=False)
     def _save(self, entry: Entry, form: EntryForm, following: int | None) -> None:
         """Save in one transaction; tell the form; post the updated queue."""
-        from callqueue.recording.entries import EntryInvalid
+        from callqueue.recording.entries import EntryInvalid, Problem
 
-        saver = SAVERS[type(entry)]
+        saver = saver_for(entry)
         try:
             recorded = saver(
                 self.store, entry, now=self.workspace.clock(), policy=self.workspace.policy

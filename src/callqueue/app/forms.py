@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from callqueue.app.keys import bind_keys
+from callqueue.app.messages import Refused, Saved
 from callqueue.i18n import (
     _,
     channel_label,
@@ -31,6 +31,7 @@ from callqueue.i18n import (
 )
 from callqueue.policy import Policy
 from callqueue.queue.build import Item
+from callqueue.recording.corrections import ContactCorrection, PaymentReversal
 from callqueue.recording.entries import (
     OUTCOMES_BY_CHANNEL,
     PROGRESS_STATUSES,
@@ -52,7 +53,7 @@ from callqueue.recording.entries import (
     validate_progress,
     validate_promise,
 )
-from callqueue.recording.save import AllocatedCharge, Recorded
+from callqueue.recording.save import AllocatedCharge
 from callqueue.store.models import (
     ComplaintCategory,
     ContactChannel,
@@ -62,7 +63,7 @@ from callqueue.store.models import (
 )
 
 if TYPE_CHECKING:
-    from callqueue.household_view import ComplaintView
+    from callqueue.household_view import ComplaintView, TimelineEntry
 
 Entry = (
     OutcomeEntry
@@ -71,19 +72,9 @@ Entry = (
     | ComplaintEntry
     | ComplaintProgressEntry
     | LetterEntry
+    | ContactCorrection
+    | PaymentReversal
 )
-
-
-class Saved(Message):
-    def __init__(self, recorded: Recorded) -> None:
-        self.recorded = recorded
-        super().__init__()
-
-
-class Refused(Message):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__()
 
 
 class FormScreen(ModalScreen[Any]):
@@ -604,3 +595,86 @@ def preview_lines(parts: list[AllocatedCharge]) -> str:
         )
         lines.append(f"  {part.period} {fee_label(part.fee_type)} {part.amount:>10,.2f}  ({left})")
     return "\n".join(lines)
+
+
+class ContactCorrectionForm(EntryForm):
+    """Correct a contact recorded wrongly: a new entry pointing at it; the original stays.
+
+    Fields left empty keep what was recorded. The reason is required: the history shows it.
+    """
+
+    AUTO_FOCUS = "#field-outcome"
+    fields = ("outcome", "note", "reason")
+
+    def __init__(
+        self, item: Item, entry: TimelineEntry, *, staff_code: str, now: dt.datetime,
+        policy: Policy,
+    ) -> None:  # fmt: skip
+        super().__init__(item, staff_code=staff_code, now=now, policy=policy)
+        self.entry = entry
+
+    def heading(self) -> str:
+        return _("Correct an entry")
+
+    def body(self) -> ComposeResult:
+        entry = self.entry
+        yield Static(f"{entry.at:%Y-%m-%d %H:%M} {entry.title}\n{entry.detail}")
+        outcomes = _options(list(ContactOutcome), outcome_label)
+        yield from self.field(
+            "outcome", _("What really came of it (empty: as recorded)"),
+            Select(outcomes, prompt=_("as recorded")),
+        )  # fmt: skip
+        yield from self.field("note", _("Note (empty: as recorded)"), Input())
+        yield from self.field("reason", _("Why it is corrected"), Input())
+
+    def build(self) -> tuple[Entry | None, list[Problem]]:
+        reason = self.value("reason") or ""
+        problems = [] if reason.strip() else [Problem("reason", _("say why it is corrected"))]
+        assert self.entry.ref_id is not None
+        entry = ContactCorrection(
+            contact_id=self.entry.ref_id,
+            staff_code=self.staff_code,
+            at=self.now,
+            reason=reason,
+            household_key=self.item.key,
+            outcome=self.value("outcome"),
+            note=self.value("note") or None,
+        )
+        return entry, problems
+
+
+class PaymentReversalForm(EntryForm):
+    """Reverse a payment recorded by mistake: a negative entry pointing at it; both stay."""
+
+    AUTO_FOCUS = "#field-reason"
+    fields = ("reason",)
+
+    def __init__(
+        self, item: Item, entry: TimelineEntry, *, staff_code: str, now: dt.datetime,
+        policy: Policy,
+    ) -> None:  # fmt: skip
+        super().__init__(item, staff_code=staff_code, now=now, policy=policy)
+        self.entry = entry
+
+    def heading(self) -> str:
+        return _("Reverse a payment")
+
+    def body(self) -> ComposeResult:
+        entry = self.entry
+        amount = f"{entry.amount:,.2f}" if entry.amount is not None else ""
+        yield Static(f"{entry.at:%Y-%m-%d %H:%M} {entry.title} {amount}\n{entry.detail}")
+        yield from self.field("reason", _("Why it is reversed"), Input())
+
+    def build(self) -> tuple[Entry | None, list[Problem]]:
+        reason = self.value("reason") or ""
+        if not reason.strip():
+            return None, [Problem("reason", _("say why the payment is reversed"))]
+        assert self.entry.ref_id is not None
+        entry = PaymentReversal(
+            payment_id=self.entry.ref_id,
+            staff_code=self.staff_code,
+            at=self.now,
+            reason=reason,
+            household_key=self.item.key,
+        )
+        return entry, []

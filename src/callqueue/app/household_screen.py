@@ -96,6 +96,7 @@ class HouseholdScreen(Screen[None]):
                 ("x", "form('complaint')", _("Complaint")),
                 ("l", "form('letter')", _("Letter")),
                 ("g", "progress", _("Complaint progress")),
+                ("c", "correct", _("Correct")),
                 ("e", "edit", _("Edit")),
                 ("n", "new_answer", _("New answer")),
                 ("escape", "back", _("Back")),
@@ -283,6 +284,35 @@ class HouseholdScreen(Screen[None]):
                 self.item, self.view.open_complaints, staff_code=workspace.staff_code,
                 now=workspace.clock(), policy=workspace.policy,
             )
+        )  # fmt: skip
+
+    def action_correct(self) -> None:
+        """Correct the highlighted contact, or reverse the highlighted payment (timeline)."""
+        from callqueue.app.forms import ContactCorrectionForm, PaymentReversalForm
+
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        if self.view is None or not workspace.staff_code:
+            return
+        if self.query_one(TabbedContent).active != "timeline":
+            self.action_tab("timeline")
+            self.notify(_("Choose the entry to correct, then press c again."))
+            return
+        row = self.query_one("#events", DataTable).cursor_row
+        if not 0 <= row < len(self.view.timeline):
+            return
+        entry = self.view.timeline[row]
+        if entry.corrected_by is not None or entry.ref_id is None:
+            self.notify(_("This entry has been corrected already: correct the newer one."))
+            return
+        kinds = {"contact": ContactCorrectionForm, "letter": ContactCorrectionForm,
+                 "payment": PaymentReversalForm}  # fmt: skip
+        form = kinds.get(entry.kind)
+        if form is None or (entry.kind == "payment" and entry.corrects_id is not None):
+            self.notify(_("Only calls, visits, letters and payments are corrected here."))
+            return
+        self.app.push_screen(
+            form(self.item, entry, staff_code=workspace.staff_code, now=workspace.clock(),
+                 policy=workspace.policy)
         )  # fmt: skip
 
     # -- prepared words: team leaders change the script and the FAQ in place -----------------

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from callqueue.queue.build import Queue
 from callqueue.workspace import StaffInfo
+
+if TYPE_CHECKING:
+    from callqueue.recording.entries import Problem
+    from callqueue.recording.save import Recorded
 
 
 class StaffListed(Message):
@@ -29,4 +35,20 @@ class WorkFailed(Message):
 
     def __init__(self, text: str) -> None:
         self.text = text
+        super().__init__()
+
+
+class Saved(Message):
+    """Posted to a form: its entry was saved."""
+
+    def __init__(self, recorded: Recorded) -> None:
+        self.recorded = recorded
+        super().__init__()
+
+
+class Refused(Message):
+    """Posted to a form: what was wrong, each problem under its field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
         super().__init__()

@@ -16,7 +16,8 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 
-from callqueue.app.forms import FormScreen, Refused
+from callqueue.app.forms import FormScreen
+from callqueue.app.messages import Refused
 from callqueue.faq import FaqDraft, FaqItem
 from callqueue.i18n import _
 from callqueue.recording.entries import EntryInvalid, Problem

@@ -19,8 +19,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 
-from callqueue.app.forms import FormScreen, Refused
+from callqueue.app.forms import FormScreen
 from callqueue.app.keys import bind_keys, keys_help
+from callqueue.app.messages import Refused
 from callqueue.i18n import _, complaint_category_label, fee_label, role_label
 from callqueue.progress.figures import ALL_FEES, FeeProgress
 from callqueue.progress.statuses import PLAN_STATUSES, status_label

@@ -7,6 +7,8 @@ always in a browser session): the staff code and the password, checked by `callq
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,9 +17,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from callqueue.app.choice import ChoiceScreen
-from callqueue.auth import Throttle, verify
 from callqueue.i18n import _, role_label
 from callqueue.store.database import Store
+
+if TYPE_CHECKING:
+    from callqueue.auth import Throttle
 from callqueue.workspace import StaffInfo
 
 
@@ -54,6 +58,8 @@ class PasswordSignInScreen(ModalScreen[str]):
     def __init__(self, store: Store, throttle: Throttle | None = None) -> None:
         super().__init__()
         self.store = store
+        from callqueue.auth import Throttle
+
         self.throttle = throttle or Throttle()
 
     def compose(self) -> ComposeResult:
@@ -92,6 +98,8 @@ class PasswordSignInScreen(ModalScreen[str]):
     def check(self, code: str, password: str) -> None:
         """argon2 takes a moment on purpose: off the screen's thread."""
         try:
+            from callqueue.auth import verify
+
             staff = verify(self.store, code, password)
         except Exception as error:
             self.app.call_from_thread(self._failed, error)
