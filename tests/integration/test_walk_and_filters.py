@@ -10,7 +10,14 @@ from callqueue.household_key import building_order, parse_key
 from callqueue.policy import DEFAULT_POLICY
 from callqueue.queue.actions import Channel
 from callqueue.queue.build import OPENED_TIER
-from callqueue.queue.filters import QueueFilter, actions_in, buildings_in, find_households
+from callqueue.queue.filters import (
+    QueueFilter,
+    SearchIndex,
+    actions_in,
+    buildings_in,
+    find_households,
+    matches_text,
+)
 from callqueue.queue.walk import HANDED_OVER, floor_of, walk_list
 from callqueue.store.database import Store
 from callqueue.workspace import Workspace
@@ -82,3 +89,27 @@ def test_floor_of_room_numbers(floor: int, room: int) -> None:
 
 def test_floor_of_odd_rooms() -> None:
     assert floor_of("A1") is None and floor_of("12") is None and floor_of("302") == 3
+
+
+def test_search_index_matches_as_the_plain_search(demo_store: Store) -> None:
+    queue = workspace_for(demo_store, DEMO_MANAGER).load()
+    index = SearchIndex(queue.items)
+    item = queue.items[7]
+    phone = item.facts.record.phones[0] if item.facts.record.phones else "138"
+    needles = [
+        "6-2",
+        "1203",
+        "-12",
+        item.owner,
+        item.owner[:1],
+        phone[-6:],
+        phone[:3] + "-" + phone[3:7],
+        "没有",
+        "7-1-5",
+    ]
+    for text in needles:
+        needle = text.strip().upper()
+        plain = {i.household_id for i in queue.items if matches_text(i, needle)}
+        assert index.matching(needle) == plain, text
+        narrowed = QueueFilter(building="6", text=text)
+        assert narrowed.apply(queue.items, index) == narrowed.apply(queue.items)

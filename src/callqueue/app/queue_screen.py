@@ -24,7 +24,7 @@ from callqueue.i18n import (
 )
 from callqueue.queue.actions import Action, Channel
 from callqueue.queue.build import Item, Queue
-from callqueue.queue.filters import QueueFilter, actions_in, buildings_in
+from callqueue.queue.filters import QueueFilter, SearchIndex, actions_in, buildings_in
 from callqueue.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -84,6 +84,7 @@ class QueueScreen(Screen[None]):
         )
         self.queue: Queue | None = None
         self.ranks: dict[int, int] = {}
+        self.index = SearchIndex(())
         self.filter = QueueFilter()
         self.shown: list[Item] = []
         self.channel_index = 0
@@ -108,6 +109,7 @@ class QueueScreen(Screen[None]):
         self.queue = queue
         # Ranks change only with the queue, not with a filter: worked out once per queue.
         self.ranks = {item.household_id: n for n, item in enumerate(queue.items, start=1)}
+        self.index = SearchIndex(queue.items)
         self.refresh_items(focus=focus)
         self.update_status(note)
 
@@ -115,7 +117,11 @@ class QueueScreen(Screen[None]):
         assert self.queue is not None
         text = self.query_one("#search", Input).value
         self.filter = self.filter.with_text(text)
-        items = self.filter.apply(self.queue.items) if self.filter.active else self.queue.items
+        items = (
+            self.filter.apply(self.queue.items, self.index)
+            if self.filter.active
+            else self.queue.items
+        )
         if self.skipped:
             ordered = [i for i in items if i.household_id not in self.skipped]
             ordered += [i for i in items if i.household_id in self.skipped]
