@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Boolean, Integer, String, column, func, or_, select, table, update
 
 from callqueue.i18n import _
-from callqueue.store.models import Staff
 from callqueue.workspace import StaffInfo
 
 if TYPE_CHECKING:
@@ -41,7 +40,17 @@ MAX_PASSWORD_LENGTH = 200  # longer input is refused before hashing: no work for
 SIGN_IN_TRIES = 3  # wrong tries in a row before a pause
 SIGN_IN_PAUSE_SECONDS = 30.0
 
-_STAFF = Staff.__table__.c  # type: ignore[attr-defined]
+# Light table clauses, not the ORM models: signing in must not import them (a third of a
+# second of start-up). tests/unit/test_queue_records.py ties them to the models.
+STAFF_SIGN_IN = table(
+    "staff",
+    *(column(n, String()) for n in ("code", "name", "role", "password_hash", "os_user")),
+    column("id", Integer()),
+    column("team_id", Integer()),
+    column("active", Boolean()),
+)
+TEAMS = table("teams", column("id", Integer()), column("name", String()))
+_STAFF = STAFF_SIGN_IN.c
 
 
 class SignInError(Exception):
@@ -82,7 +91,7 @@ def has_passwords(store: Store) -> bool:
     with store.session() as session:
         count = session.execute(
             select(func.count())
-            .select_from(Staff.__table__)  # type: ignore[attr-defined]
+            .select_from(STAFF_SIGN_IN)
             .where(_STAFF.password_hash.is_not(None), _STAFF.active)
         ).scalar_one()
     return bool(count)
@@ -239,9 +248,7 @@ class StaffAccount:
 
 def list_accounts(store: Store) -> list[StaffAccount]:
     """Every staff member (active or not) with how they sign in; never the hashes."""
-    from callqueue.store.models import Team
-
-    teams = Team.__table__.c  # type: ignore[attr-defined]
+    teams = TEAMS.c
     with store.session() as session:
         rows = session.execute(
             select(
@@ -253,7 +260,7 @@ def list_accounts(store: Store) -> list[StaffAccount]:
                 _STAFF.password_hash.is_not(None),
                 _STAFF.os_user,
             )
-            .select_from(Staff.__table__.outerjoin(Team.__table__))  # type: ignore[attr-defined]
+            .select_from(STAFF_SIGN_IN.outerjoin(TEAMS, TEAMS.c.id == _STAFF.team_id))
             .order_by(_STAFF.code)
         ).all()
     return [StaffAccount(*row) for row in rows]
@@ -261,11 +268,7 @@ def list_accounts(store: Store) -> list[StaffAccount]:
 
 def _update_staff(store: Store, code: str, **values: str | None) -> None:
     with store.session() as session, session.begin():
-        result = session.execute(
-            update(Staff.__table__)  # type: ignore[attr-defined]
-            .where(_STAFF.code == code)
-            .values(**values)
-        )
+        result = session.execute(update(STAFF_SIGN_IN).where(_STAFF.code == code).values(**values))
         if not result.rowcount:  # type: ignore[attr-defined]
             raise SignInError(_("no staff member has the code {code}").format(code=code))
 

@@ -10,6 +10,7 @@ from sqlalchemy import Table
 from sqlalchemy.types import TypeDecorator
 from sqlmodel.sql.sqltypes import AutoString
 
+from callqueue import auth
 from callqueue.queue import facts, records
 from callqueue.store.models import (
     Building,
@@ -26,10 +27,13 @@ from callqueue.store.models import (
     Promise,
     PromiseStatus,
     Staff,
+    Team,
     table_of,
 )
 
 LIGHT = {
+    auth.STAFF_SIGN_IN: Staff,
+    auth.TEAMS: Team,
     records.BUILDINGS: Building,
     records.STAFF: Staff,
     records.HOUSEHOLDS: Household,
