@@ -96,7 +96,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
             else:
                 scope = EVERY_BUILDING
                 label = _buildings_label(scope)
-        book = QueueBook(store, args.moment.date(), policy)
+        book = QueueBook(store, args.moment.date(), policy, scope)  # only the scope is read
         queue = book.queue(args.moment, scope, channels)
     except UnknownScope as error:
         raise UserError(_unknown_scope(args, str(error))) from None
