@@ -513,3 +513,34 @@ def test_another_teams_household_is_refused_for_every_write(ledger: Store) -> No
         ("zhao", "record_outcome"),
         ("boss", "record_outcome"),
     ]
+
+
+def test_collectors_figures_leave_corrections_and_reversals_out(ledger: Store) -> None:
+    from callqueue.progress.people import collector_figures
+
+    since, until = AT - dt.timedelta(days=30), AT
+
+    def lina() -> tuple[int, D]:
+        with ledger.session() as s:
+            rows = collector_figures(s, ["6"], since, until, {})
+        row = next(r for r in rows if r.code == "lina")
+        return row.attempts, row.received
+
+    attempts, received = lina()
+    called = record_outcome(
+        ledger, OutcomeEntry(KEY, "lina", AT, "call", "no_answer"), now=AT, policy=P
+    )
+    correct_contact(
+        ledger,
+        ContactCorrection(called.contact_id or 0, "lina", AT, "wrong button", outcome="busy"),
+        now=AT,
+        policy=P,
+    )
+    paid = record_payment(
+        ledger, PaymentEntry(KEY, "lina", AT, D("50.00"), "wechat", None), now=AT, policy=P
+    )
+    assert lina() == (attempts + 1, received + D("50.00"))  # the correction is one attempt
+    reverse_payment(
+        ledger, PaymentReversal(paid.payment_id or 0, "lina", AT, "twice"), now=AT, policy=P
+    )
+    assert lina() == (attempts + 1, received)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from callqueue.money import from_fen
 from callqueue.plan.baselines import fen
+from callqueue.progress.data import EFFECTIVE_PAYMENT, LATEST_CONTACT
 from callqueue.store.models import (
     Building,
     Contact,
@@ -75,7 +76,7 @@ def collector_figures(
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     contacts = select(
         K.staff_id, func.count(), func.sum(case((K.reached, 1), else_=0), type_=Integer)
-    ).where(K.at >= since, K.at <= until, K.channel.in_(("call", "visit")))
+    ).where(K.at >= since, K.at <= until, K.channel.in_(("call", "visit")), LATEST_CONTACT)
     for staff_id, attempts, reached in session.execute(
         _scoped(contacts, K.household_id, buildings).group_by(K.staff_id)
     ):
@@ -91,7 +92,7 @@ def collector_figures(
         counts[staff_id]["promises_made"] = int(made)
         counts[staff_id]["promises_kept"] = int(kept_count or 0)
     received = select(P.staff_id, fen(func.sum(P.amount))).where(
-        P.paid_at >= since, P.paid_at <= until
+        P.paid_at >= since, P.paid_at <= until, EFFECTIVE_PAYMENT
     )
     for staff_id, amount in session.execute(
         _scoped(received, P.household_id, buildings).group_by(P.staff_id)
