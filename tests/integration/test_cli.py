@@ -379,3 +379,33 @@ def test_policy_file_problems_and_comments_in_chinese(
     assert "# callqueue 收费策略。时间均为北京时间。" in comments
     for line in comments:
         assert_chinese(line, ["callqueue"])
+
+
+def test_record_correct_and_reverse(capsys: pytest.CaptureFixture[str], demo_db: str) -> None:
+    at = ("--at", "2026-11-27T10:30", "--lang", "en", "--db", demo_db, "--as", "lina")
+    code, out, err = run(capsys, "record", "6-2-302", "outcome", "--outcome", "busy", *at)
+    assert code == 0, err
+    code, out, err = run(capsys, "audit", "--household", "6-2-302", *at)
+    contact = out.split("contacts#")[1].split()[0]
+    code, out, err = run(capsys, "record", "6-2-302", "correct", "--contact", contact, *at)
+    assert code == 2 and "--reason" in err  # nothing written without a reason
+    code, out, err = run(
+        capsys, "record", "6-2-302", "correct", "--contact", contact, "--outcome",
+        "no_answer", "--reason", "wrong button", *at,
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"contact #{contact} corrected" in out and "no answer" in out
+    code, out, err = run(
+        capsys, "record", "6-2-302", "payment", "--amount", "10", "--pay-channel", "wechat", *at
+    )
+    assert code == 0, err
+    code, out, err = run(capsys, "audit", "--household", "6-2-302", *at)
+    payment = out.split("payments#")[1].split()[0]
+    code, out, err = run(
+        capsys, "record", "6-2-302", "reverse", "--payment", payment, "--reason", "twice", *at
+    )
+    assert code == 0, err
+    code, out, err = run(
+        capsys, "record", "6-2-302", "reverse", "--payment", "x", "--note", "n", *at
+    )
+    assert code == 2 and "--payment" in err and "--reason" in err and "--note" in err

@@ -16,6 +16,7 @@ from callqueue.i18n import SOURCE_LANGUAGE, _, current_language, fee_label, pget
 
 if TYPE_CHECKING:
     from callqueue.policy import Policy
+    from callqueue.recording.corrections import ContactCorrection, PaymentReversal
     from callqueue.recording.entries import (
         ComplaintEntry,
         ComplaintProgressEntry,
@@ -36,9 +37,13 @@ if TYPE_CHECKING:
         | ComplaintProgressEntry
         | PaymentEntry
         | LetterEntry
+        | ContactCorrection
+        | PaymentReversal
     )
 
-KINDS = ("outcome", "promise", "complaint", "progress", "payment", "letter")
+KINDS = (
+    "outcome", "promise", "complaint", "progress", "payment", "letter", "correct", "reverse",
+)  # fmt: skip
 
 # The options each kind uses (argparse dests); any other option given is a mistake.
 USED: dict[str, frozenset[str]] = {
@@ -52,7 +57,10 @@ USED: dict[str, frozenset[str]] = {
     "progress": frozenset({"complaint", "status", "note"}),
     "payment": frozenset({"amount", "pay_channel", "receipt", "periods", "note", "visit"}),
     "letter": frozenset({"letter_kind", "delivered", "proof", "deadline", "note"}),
-}
+    "correct": frozenset({"contact", "reason", "outcome", "channel", "note", "phone", "proof",
+                          "callback", "deadline"}),
+    "reverse": frozenset({"payment", "reason"}),
+}  # fmt: skip
 OPTION_NAMES = {
     "channel": "--channel", "outcome": "--outcome", "note": "--note", "phone": "--phone",
     "callback": "--callback", "proof": "--proof", "date": "--date", "amount": "--amount",
@@ -62,6 +70,7 @@ OPTION_NAMES = {
     "complaint": "--complaint", "status": "--status", "receipt": "--receipt",
     "periods": "--periods", "pay_channel": "--pay-channel", "visit": "--visit",
     "letter_kind": "--kind", "delivered": "--delivered", "deadline": "--deadline",
+    "contact": "--contact", "payment": "--payment",
 }  # fmt: skip
 
 # Entry fields whose option is spelled differently, shown as `field (--option)`.
@@ -70,7 +79,8 @@ FIELD_OPTIONS = {
     "promised_date": "--date", "callback_at": "--callback", "phone_number": "--phone",
     "handler_code": "--handler", "report_back_on": "--report-back",
     "within_duty": "--outside-duty", "pauses_collection": "--dispute",
-    "complaint_id": "--complaint", "receipt_no": "--receipt",
+    "complaint_id": "--complaint", "receipt_no": "--receipt", "contact_id": "--contact",
+    "payment_id": "--payment",
 }  # fmt: skip
 
 EPILOG = """\
@@ -85,6 +95,10 @@ kinds and their options:
              [--visit (paid on the spot)] [--note]
   letter     --kind written_demand|collection_letter|lawyer_letter|reminder
              [--delivered --proof] [--deadline DATE] [--note]
+  correct    --contact ID --reason WHY [--outcome] [--channel] [--note] [--phone] [--proof]
+             [--callback TIME] [--deadline DATE]: a new entry pointing at the contact;
+             what is not given stays as recorded (docs/history.md)
+  reverse    --payment ID --reason WHY: a negative payment pointing at the payment
 dates: 2026-11-30, 11-30, +3 (days from today); times: 2026-11-30 15:00, +1 15:00, 15:00
 """
 
@@ -110,7 +124,7 @@ def register(commands: Commands) -> None:
         "--date": "the promised payment date (default: the policy's default days out)",
         "--amount": "amount in yuan, e.g. 352.80",
         "--method": "how the owner will pay: cash, pos, wechat, alipay, bank_transfer, pickup",
-        "--reason": "why an instalment plan",
+        "--reason": "why an instalment plan; why a correction or reversal",
         "--category": "complaint category: service, cleaning, security, greening, facilities, "
         "parking, noise, outside_duty",
         "--description": "what the complaint or request is",
@@ -123,12 +137,14 @@ def register(commands: Commands) -> None:
         "--pay-channel": "cash, pos, wechat, alipay or bank_transfer",
         "--kind": "letter kind: reminder, written_demand, collection_letter, lawyer_letter",
         "--deadline": "the payment deadline the letter gives",
+        "--contact": "the contact to correct (its number: contacts#N in `callqueue audit`)",
+        "--payment": "the payment to reverse (its number: payments#N in `callqueue audit`)",
     }
     dests = {"--kind": "letter_kind", "--handler": "handler_code"}  # `handler`: the command
     metavars = {
         "--callback": "TIME", "--date": "DATE", "--report-back": "DATE", "--deadline": "DATE",
         "--handler": "CODE", "--complaint": "ID", "--receipt": "NUMBER", "--kind": "KIND",
-        "--pay-channel": "CHANNEL",
+        "--pay-channel": "CHANNEL", "--contact": "ID", "--payment": "ID",
     }  # fmt: skip
     for option, help_ in text.items():
         metavar = metavars.get(option, option.lstrip("-").upper())
@@ -194,6 +210,8 @@ def _kind_word(kind: str) -> str:
         "progress": pgettext("record kind", "complaint progress"),
         "payment": pgettext("record kind", "payment"),
         "letter": pgettext("record kind", "letter"),
+        "correct": pgettext("record kind", "correction"),
+        "reverse": pgettext("record kind", "payment reversal"),
     }
     return words.get(kind, kind)
 
@@ -230,6 +248,8 @@ def _field_word(field: str) -> str:
         "kind": pgettext("record field", "kind of letter"),
         "delivered": pgettext("record field", "delivered"),
         "deadline": pgettext("record field", "payment deadline"),
+        "contact_id": pgettext("record field", "contact number"),
+        "payment_id": pgettext("record field", "payment number"),
     }
     return words.get(field, field)
 
@@ -360,7 +380,7 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
             pauses_collection=args.dispute,
         )
     if kind == "progress":
-        complaint_id = _complaint_id(args.complaint, fields)
+        complaint_id = _number("complaint_id", args.complaint, "--complaint", fields)
         fields.require("status", args.status, _("say in_progress, resolved or closed"))
         return e.ComplaintProgressEntry(
             complaint_id=complaint_id,
@@ -384,6 +404,8 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
             periods=fields.periods("periods", args.periods),
             note=args.note,
         )
+    if kind in ("correct", "reverse"):
+        return _correction(kind, args, fields)
     fields.require(
         "kind", args.letter_kind, _("say which letter (written_demand, collection_letter…)")
     )
@@ -399,26 +421,56 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
     )
 
 
+def _correction(kind: str, args: argparse.Namespace, fields: TextFields) -> Entry:
+    from callqueue.recording import corrections as c
+
+    at: dt.datetime = args.moment
+    fields.require("reason", args.reason, _("say why (--reason)"))
+    if kind == "reverse":
+        return c.PaymentReversal(
+            payment_id=_number("payment_id", args.payment, "--payment", fields),
+            staff_code=args.staff,
+            at=at,
+            reason=args.reason or "",
+            household_key=args.household,
+        )
+    return c.ContactCorrection(
+        contact_id=_number("contact_id", args.contact, "--contact", fields),
+        staff_code=args.staff,
+        at=at,
+        reason=args.reason or "",
+        household_key=args.household,
+        channel=args.channel,
+        outcome=args.outcome,
+        note=args.note,
+        phone_number=args.phone,
+        proof=args.proof,
+        callback_at=_or(fields.datetime("callback_at", args.callback), args.callback, at),
+        deadline=_or(fields.date("deadline", args.deadline), args.deadline),
+    )
+
+
+def _number(field: str, text: str | None, option: str, fields: TextFields) -> int:
+    """A row number typed as `12` or `#12`; 1 as a placeholder when missing or unreadable."""
+    from callqueue.recording.entries import Problem
+
+    if text is None:
+        fields.problems.append(
+            Problem(field, _("say which one ({option} ID)").format(option=option))
+        )
+        return 1
+    try:
+        return int(text.strip().lstrip("#"))
+    except ValueError:
+        fields.problems.append(Problem(field, _("{id} is not a number").format(id=repr(text))))
+        return 1
+
+
 def _or(value: Any, typed: str | None, placeholder: Any = None) -> Any:
     """The parsed value; a placeholder when text was typed but could not be read."""
     if value is not None or typed is None:
         return value
     return placeholder
-
-
-def _complaint_id(text: str | None, fields: TextFields) -> int:
-    from callqueue.recording.entries import Problem
-
-    if text is None:
-        fields.problems.append(Problem("complaint_id", _("say which complaint (--complaint ID)")))
-        return 1
-    try:
-        return int(text.strip().lstrip("#"))
-    except ValueError:
-        fields.problems.append(
-            Problem("complaint_id", _("{id} is not a complaint number").format(id=repr(text)))
-        )
-        return 1
 
 
 def _validate(entry: Entry, now: dt.datetime, policy: Policy) -> list[Problem]:
@@ -434,7 +486,9 @@ def _validate(entry: Entry, now: dt.datetime, policy: Policy) -> list[Problem]:
         return e.validate_progress(entry, now=now)
     if isinstance(entry, e.PaymentEntry):
         return e.validate_payment(entry, now=now)
-    return e.validate_letter(entry, now=now, policy=policy)
+    if isinstance(entry, e.LetterEntry):
+        return e.validate_letter(entry, now=now, policy=policy)
+    return []  # a correction is checked against the row it corrects, in the database
 
 
 def _save(store: Store, entry: Entry, now: dt.datetime, policy: Policy, *, visit: bool) -> Recorded:
@@ -452,6 +506,12 @@ def _save(store: Store, entry: Entry, now: dt.datetime, policy: Policy, *, visit
             return s.record_complaint_progress(store, entry, now=now, policy=policy)
         if isinstance(entry, e.PaymentEntry):
             return s.record_payment(store, entry, now=now, policy=policy, visit=visit)
-        return s.record_letter(store, entry, now=now, policy=policy)
+        if isinstance(entry, e.LetterEntry):
+            return s.record_letter(store, entry, now=now, policy=policy)
+        from callqueue.recording import corrections as c
+
+        if isinstance(entry, c.ContactCorrection):
+            return c.correct_contact(store, entry, now=now, policy=policy)
+        return c.reverse_payment(store, entry, now=now, policy=policy)
     except e.EntryInvalid as invalid:
         raise _Invalid(invalid.problems) from None
