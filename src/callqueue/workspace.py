@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from callqueue import claims
+from callqueue.claims import DEFAULT_LEASE, Claimed, HeldBy, held_by_others
 from callqueue.policy import Policy
 from callqueue.queue.actions import Channel
 from callqueue.queue.book import EVERY_BUILDING, QueueBook, Scope, scope_for_staff
-from callqueue.queue.build import ALL_CHANNELS, Item, Queue
+from callqueue.queue.build import ALL_CHANNELS, Exclusion, Item, Queue, held_exclusion
 from callqueue.queue.records import STAFF
 from callqueue.store.database import Store
 
@@ -57,6 +59,7 @@ class Workspace:
         self.queue: Queue | None = None
         self.channels: frozenset[Channel] = ALL_CHANNELS
         self.staff_name = ""
+        self.lease = DEFAULT_LEASE
 
     def load(self) -> Queue:
         """Read the day's book and rank the queue (run it in a worker).
@@ -81,8 +84,58 @@ class Workspace:
             return self.load()
         if channels is not None:
             self.channels = channels
-        self.queue = self.book.queue(now, self.scope, self.channels)
+        self.queue = self.book.queue(now, self.scope, self.channels, self._held(now))
         return self.queue
+
+    # --- claims: a household open on one collector's screen is left out of the others' ---
+
+    def _held(self, now: dt.datetime) -> dict[int, Exclusion]:
+        """Households other staff hold now, as the queue's exclusions (one small query)."""
+        with self.store.session() as session:
+            held = held_by_others(session, self.staff_code, now)
+        return {i: held_exclusion(h.staff_name, h.until, now.date()) for i, h in held.items()}
+
+    def refresh_held(self) -> Queue:
+        """Re-read other collectors' claims and move only the households whose claim came or
+        went (for a timer: the rest of the queue stays as ranked)."""
+        assert self.book is not None and self.queue is not None
+        queue = self.queue
+        held = self._held(self.clock())
+        changed = {i for i in held.keys() | queue.held.keys() if held.get(i) != queue.held.get(i)}
+        queue.held = held
+        for household_id in changed:
+            facts = self.book.facts.get(household_id)
+            if facts is not None and self.scope.covers(facts.record.building):
+                queue.place(facts)
+        return queue
+
+    def claim(self, household_id: int) -> Claimed | HeldBy:
+        """Hold a household while it is open (see `callqueue.claims.claim`)."""
+        return claims.claim(self.store, household_id, self._me(), self.clock(), self.lease)
+
+    def renew(self, household_id: int) -> Claimed | HeldBy:
+        """Keep holding the open household (call it well within the lease, e.g. each minute)."""
+        return claims.renew(self.store, household_id, self._me(), self.clock(), self.lease)
+
+    def release(self, household_id: int) -> bool:
+        """Leaving the household: others' queues may offer it again."""
+        return claims.release(self.store, household_id, self._me())
+
+    def release_all(self) -> int:
+        """Signing out or quitting: every claim of the signed-in staff member is given up."""
+        return claims.release_all(self.store, self._me())
+
+    def claim_next(self, items: list[Item] | None = None) -> Claimed | None:
+        """Claim the first household of `items` (default: the ranked queue) nobody else holds."""
+        assert self.queue is not None
+        ranked = self.queue.items if items is None else items
+        ids = [item.household_id for item in ranked]
+        return claims.claim_next(self.store, self._me(), ids, self.clock(), self.lease)
+
+    def _me(self) -> str:
+        if not self.staff_code:
+            raise ValueError("claims need a signed-in staff member")
+        return self.staff_code
 
     def changed(self, household_id: int) -> Queue:
         """After something was recorded for a household: move it, keep the rest."""

@@ -128,6 +128,7 @@ EXCLUSION_TEXT = {
     "cooling_off": "spoke to the owner {date}: cooling off until {until}",
     "visit_cap": "visited today already",
     "callback_later": "callback booked for {when}",
+    "held": "held by {staff} until {until}",
 }
 
 EXCLUSION_LABEL = {
@@ -140,4 +141,5 @@ EXCLUSION_LABEL = {
     "cooling_off": "cooling off after a conversation",
     "visit_cap": "visited today",
     "callback_later": "callback booked for later",
+    "held": "held by another collector",
 }

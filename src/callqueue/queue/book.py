@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from callqueue.household_key import building_order
 from callqueue.policy import Policy
 from callqueue.queue.actions import Channel
-from callqueue.queue.build import ALL_CHANNELS, Queue, build_queue
+from callqueue.queue.build import ALL_CHANNELS, Exclusion, Queue, build_queue
 from callqueue.queue.facts import Facts, facts_for
 from callqueue.queue.records import BUILDINGS, STAFF, load_records
 from callqueue.store.database import Store
@@ -163,13 +163,15 @@ class QueueBook:
         moment: dt.datetime,
         scope: Scope = EVERY_BUILDING,
         channels: frozenset[Channel] = ALL_CHANNELS,
+        held: Mapping[int, Exclusion] | None = None,
     ) -> Queue:
-        """The ranked queue at `moment` (which must fall on the book's day)."""
+        """The ranked queue at `moment` (which must fall on the book's day); households in
+        `held` (other collectors' claims) are left out as held."""
         if moment.date() != self.day:
             raise ValueError(f"the book holds {self.day}; load a new one for {moment.date()}")
         if not self.scope.includes(scope):
             raise ValueError(f"the book holds {self.scope.label}; load one for {scope.label}")
-        return build_queue(self.in_scope(scope), moment, self.policy, channels)
+        return build_queue(self.in_scope(scope), moment, self.policy, channels, held)
 
     def record_changed(self, queue: Queue, household_id: int, scope: Scope) -> None:
         """After an outcome, payment… was saved: bring `queue` up to date for that household."""

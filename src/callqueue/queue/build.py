@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -110,6 +110,11 @@ class Exclusion:
 
 def excluded(code: str, **params: object) -> Exclusion:
     return Exclusion(code, tuple((k, str(v)) for k, v in params.items()))
+
+
+def held_exclusion(staff_name: str, until: dt.datetime, today: dt.date) -> Exclusion:
+    """Another collector has the household open (`callqueue.claims`): "held by 李娜 until 10:40"."""
+    return excluded("held", staff=staff_name, until=hm(until, today))
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +337,8 @@ class Queue:
     items: list[Item] = field(default_factory=list)
     excluded: dict[int, Exclusion] = field(default_factory=dict)
     waiting: dict[int, Channel] = field(default_factory=dict)
+    # Households another collector holds (claims), as of the ranking: left out as "held".
+    held: Mapping[int, Exclusion] = field(default_factory=dict)
     _keys: list[tuple[int, int, str]] = field(default_factory=list)
     _by_household: dict[int, Item] = field(default_factory=dict)
 
@@ -355,6 +362,8 @@ class Queue:
         self.excluded.pop(household_id, None)
         self.waiting.pop(household_id, None)
         outcome = evaluate(f, self.moment, self.policy, self.channels, self.open_channels)
+        if isinstance(outcome, Item | Waiting) and household_id in self.held:
+            outcome = self.held[household_id]
         if isinstance(outcome, Item):
             index = bisect.bisect_left(self._keys, outcome.sort_key)
             self._keys.insert(index, outcome.sort_key)
@@ -386,17 +395,24 @@ def build_queue(
     moment: dt.datetime,
     policy: Policy,
     channels: frozenset[Channel] = ALL_CHANNELS,
+    held: Mapping[int, Exclusion] | None = None,
 ) -> Queue:
-    """Rank every household in `facts` for `moment`."""
+    """Rank every household in `facts` for `moment`.
+
+    `held`: households other collectors hold (see `held_exclusion`); one that would be an
+    item, or wait for a window, is left out with that exclusion instead.
+    """
     windows = {
         Channel.CALL: window_state("call", moment, policy),
         Channel.VISIT: window_state("visit", moment, policy),
     }
-    queue = Queue(moment, policy, channels, windows)
+    queue = Queue(moment, policy, channels, windows, held=held or {})
     open_channels = queue.open_channels
     outcomes: list[Item] = []
     for f in facts:
         outcome = evaluate(f, moment, policy, channels, open_channels)
+        if held and isinstance(outcome, Item | Waiting) and f.record.id in held:
+            outcome = held[f.record.id]
         if isinstance(outcome, Item):
             outcomes.append(outcome)
         elif isinstance(outcome, Exclusion):

@@ -4,6 +4,15 @@ The default is a SQLite file in the user's data directory; `--db URL` or `CALLQU
 chooses another (`sqlite:///path.db`, a plain file path, or `postgresql+psycopg://…`).
 SQLite runs with WAL, foreign keys on and a busy timeout, so several processes can share
 one file. The schema is managed by Alembic migrations under `store/migrations/`.
+
+Writers use `Store.write_session()`: on SQLite its transactions begin with `BEGIN
+IMMEDIATE`, taking the write lock up front. A plain (deferred) `BEGIN` that reads first and
+writes later must upgrade its read snapshot to the write lock; if another process committed
+meanwhile SQLite cannot wait for it (the snapshot is stale) and fails at once with
+"database is locked", busy timeout or not. Taking the lock at BEGIN waits in the busy
+timeout instead, and then reads the latest data. Readers keep deferred transactions, which
+in WAL mode never wait for writers. On PostgreSQL both kinds are the same; saves lock the
+rows they change (`SELECT … FOR UPDATE`).
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -22,6 +31,7 @@ if TYPE_CHECKING:
 
 ENV_VAR = "CALLQUEUE_DB"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITE_OPTION = "callqueue_write"  # an execution option: this connection's transactions write
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -61,6 +71,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    """SQLAlchemy's BEGIN (the driver never begins, see `_sqlite_pragmas`): IMMEDIATE for a
+    writer's transaction, so it holds the write lock (waiting in the busy timeout) at once."""
+    write = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url` with callqueue's connection settings."""
     if url.startswith("sqlite"):
@@ -68,7 +85,7 @@ def make_engine(url: str) -> Engine:
             Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -109,14 +126,27 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 @dataclass
 class Store:
-    """An open database: the engine and a session factory. Widgets never hold one."""
+    """An open database: the engine and session factories. Widgets never hold one."""
 
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    writes: sessionmaker[Session] | None = None
+
+    def __post_init__(self) -> None:
+        if self.writes is None:
+            writer = self.engine.execution_options(**{WRITE_OPTION: True})
+            self.writes = sessionmaker(writer, expire_on_commit=False)
 
     def session(self) -> Session:
+        """A session for reading (on SQLite a deferred transaction: never waits for writers)."""
         return self.sessions()
+
+    def write_session(self) -> Session:
+        """A session for one write transaction: on SQLite `BEGIN IMMEDIATE`, the write lock
+        taken at the start (see the module's docstring); on PostgreSQL a plain session."""
+        assert self.writes is not None
+        return self.writes()
 
     @property
     def is_sqlite(self) -> bool:
