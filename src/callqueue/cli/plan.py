@@ -59,7 +59,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     try:
         if spec is not None and args.action == "import" and not args.dry_run:
             try:
-                save_plan(store, spec)
+                save_plan(store, spec, staff_code=getattr(args, "staff", None), now=args.moment)
             except PlanInvalid as invalid:
                 _print_invalid(args.file, invalid)
                 return 1
