@@ -336,7 +336,7 @@ async def test_an_unexpected_error_is_logged_not_shown(
 async def test_correct_a_call_and_reverse_a_payment(demo_store: Store) -> None:
     from textual.widgets import DataTable
 
-    from callqueue.app.forms import ContactCorrectionForm, PaymentReversalForm, PaymentForm
+    from callqueue.app.forms import ContactCorrectionForm, PaymentForm, PaymentReversalForm
     from callqueue.store.models import Payment
 
     app = make_app(demo_store)
