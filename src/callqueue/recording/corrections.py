@@ -17,7 +17,8 @@ carries it). The right payment, if any, is then recorded as usual (`record_payme
 
 Both validate like every other entry (`recording.entries`): every problem at once, keyed by
 field, nothing written on bad input; both check that the staff member may see the
-household (`callqueue.access`).
+household (`callqueue.access`). Both run in a writer's transaction (`Store.write_session`:
+the write lock taken at BEGIN on SQLite; the corrected rows locked `FOR UPDATE`).
 """
 
 from __future__ import annotations
@@ -397,7 +398,7 @@ def correct_contact(
     Returns a `Recorded` with the new row's `contact_id` and `corrects_id` the original's.
     Raises `EntryInvalid` with every problem; nothing is written then.
     """
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         problems: list[Problem] = []
         staff = _find_staff(session, entry.staff_code, problems)
         original = _contact_row(session, entry.contact_id, "contact_id", problems)
@@ -550,7 +551,7 @@ def reverse_payment(
     `Recorded` with the reversal's `payment_id`, `corrects_id` the original's, the negative
     `allocations` and `reopened_promise_ids`.
     """
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         problems: list[Problem] = []
         _check_common(problems, entry.household_key, entry.staff_code, entry.at, now)
         _check_text(

@@ -9,8 +9,10 @@ the caller (the queue, the CLI) can refresh that household.
 Problems and summaries are in the current language (`callqueue.i18n`); nothing written to
 the database is translated (notes and descriptions are kept as typed).
 
-Reads and writes happen inside the one transaction; the charge lines a payment settles are
-locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite serialises writers anyway).
+Reads and writes happen inside the one transaction, a writer's (`Store.write_session`): on
+SQLite it takes the write lock at BEGIN (`BEGIN IMMEDIATE`), so a save never fails with
+"database is locked" when another process committed between its reads and its writes; on
+PostgreSQL the charge lines a payment settles are locked (`SELECT … FOR UPDATE`).
 """
 
 from __future__ import annotations
@@ -291,7 +293,7 @@ def record_outcome(
     and letters (`record_letter`) have entries of their own.
     """
     del policy  # the same signature as every save; outcomes need no policy numbers yet
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         problems = validate_outcome(entry, now=now)
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
@@ -443,7 +445,7 @@ def record_promise(
     An earlier open promise is cancelled, or marked broken when its date (plus the grace
     days) had already passed unpaid.
     """
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         problems: list[Problem] = []
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
@@ -547,7 +549,7 @@ def record_complaint(
 ) -> Recorded:
     """A new complaint or request (status open)."""
     del policy
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         problems = validate_complaint(entry, now=now)
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
@@ -611,7 +613,7 @@ def record_complaint_progress(
     and the resolution too if none was recorded before.
     """
     del policy
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         problems = validate_progress(entry, now=now)
         staff = _find_staff(session, entry.staff_code, problems)
         complaint = None
@@ -812,7 +814,7 @@ def record_payment(
     since it was made reach its amount (any payment, for a promise without an amount). With
     `visit`, the visit on which the owner paid is recorded too (outcome paid_on_spot).
     """
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         problems, household, staff, parts = _plan_payment(session, entry, now, lock=True)
         raise_if_any(problems, entry)
         household_id = _ids(household)
@@ -953,7 +955,7 @@ def record_letter(
     Delivered with proof, it is evidence of a demand (reached); otherwise it is only sent.
     A written demand without a deadline gets the policy's default.
     """
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         problems = validate_letter(entry, now=now, policy=policy)
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
