@@ -28,6 +28,7 @@ from callqueue.store.models import (
     Household,
     table_of,
 )
+from tests.app.conftest import AT
 from tests.app.test_flows import count, make_app, settle
 
 
@@ -405,3 +406,42 @@ async def test_correct_a_call_and_reverse_a_payment(demo_store: Store) -> None:
         await settle(app)
         await pilot.pause()
         assert app.screen is panel and count(demo_store, Payment) == payments + 1
+
+
+async def test_a_household_is_held_while_open_and_others_keep_out(demo_store: Store) -> None:
+    from callqueue import claims
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        listing = await started(app, pilot)
+        mine, theirs = listing.items[0], listing.items[1]
+        taken = claims.claim(demo_store, theirs.household_id, "zhangwei", AT, claims.DEFAULT_LEASE)
+        assert isinstance(taken, claims.Claimed)
+        app.refresh_held()
+        await settle(app)
+        await pilot.pause()
+        assert theirs.household_id not in {i.household_id for i in listing.items}
+        await pilot.press("enter")  # open the first household: it is held for lina
+        await settle(app)
+        await pilot.pause()
+        assert isinstance(app.screen, HouseholdScreen)
+        with demo_store.session() as session:
+            held = claims.held_by_others(session, "zhangwei", AT)
+        assert held[mine.household_id].staff_code == "lina"
+        await pilot.press("escape")  # leaving lets it go
+        await settle(app)
+        await pilot.pause()
+        with demo_store.session() as session:
+            assert mine.household_id not in claims.held_by_others(session, "zhangwei", AT)
+        await open_panel_of(app, pilot, theirs.key)  # found by the palette, held by 张伟
+        await settle(app)
+        await pilot.pause()
+        assert app.screen is app.queue_screen  # the panel closed again, saying who holds it
+
+
+async def open_panel_of(app: CallqueueApp, pilot: object, key: str) -> None:
+    await pilot.press("ctrl+p")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press(*key)  # type: ignore[attr-defined]
+    await pilot.pause(0.5)  # type: ignore[attr-defined]
+    await pilot.press("enter")  # type: ignore[attr-defined]

@@ -132,6 +132,8 @@ class CallqueueApp(App[None]):
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def load_queue(self) -> None:
         try:
+            if self.workspace.staff_code:
+                self.workspace.release_all()  # a crash's leftovers: this collector is back
             queue = self.workspace.load()
             code = self.workspace.staff_code
             self.staff_role = next((m.role for m in list_staff(self.store) if m.code == code), "")
@@ -146,6 +148,75 @@ class CallqueueApp(App[None]):
             self.post_message(QueueReady(self.workspace.rank(channels)))
         except Exception as error:
             self.post_message(WorkFailed(self._failure(error)))
+
+    # -- claims: a household open on this screen is held for this collector (a lease) --------
+
+    def is_open(self, household_id: int) -> bool:
+        """Whether a household panel for it is open (and so holds it)."""
+        from callqueue.app.household_screen import HouseholdScreen
+
+        return any(
+            isinstance(screen, HouseholdScreen) and screen.item.household_id == household_id
+            for screen in self.screen_stack
+        )
+
+    @work(thread=True, group="claims", exit_on_error=False)
+    def hold(self, household_id: int, refused: Callable[[], object]) -> None:
+        """Claim a household while it is worked; `refused` runs (on the UI thread) when
+        another collector holds it, after saying who and until when."""
+        from callqueue.claims import HeldBy
+
+        try:
+            held = self.workspace.claim(household_id)
+        except Exception as error:
+            self.post_message(WorkFailed(self._failure(error)))
+            return
+        if isinstance(held, HeldBy):
+            text = _("{name} is working on this household until {time}; on to the next.").format(
+                name=held.staff_name or held.staff_code, time=f"{held.until:%H:%M}"
+            )
+            self.call_from_thread(self.notify, text, severity="warning")
+            self.call_from_thread(refused)
+            self.refresh_held()
+
+    @work(thread=True, group="claims", exit_on_error=False)
+    def renew_hold(self, household_id: int) -> None:
+        from callqueue.claims import HeldBy
+
+        try:
+            held = self.workspace.renew(household_id)
+        except Exception as error:
+            self.post_message(WorkFailed(self._failure(error)))
+            return
+        if isinstance(held, HeldBy):
+            text = _("{name} took this household over: the lease had run out.")
+            self.post_message(WorkFailed(text.format(name=held.staff_name or held.staff_code)))
+
+    @work(thread=True, group="claims", exit_on_error=False)
+    def let_go(self, household_id: int) -> None:
+        """Leaving a household: other collectors' queues offer it again."""
+        try:
+            self.workspace.release(household_id)
+        except Exception as error:
+            self.post_message(WorkFailed(self._failure(error)))
+
+    @work(thread=True, exclusive=True, group="held", exit_on_error=False)
+    def refresh_held(self) -> None:
+        """Other collectors' claims came or went: move only those households."""
+        if self.workspace.queue is None:
+            return
+        try:
+            self.post_message(QueueReady(self.workspace.refresh_held()))
+        except Exception as error:
+            self.post_message(WorkFailed(self._failure(error)))
+
+    def on_unmount(self) -> None:
+        """Quitting: give up every household held, so nobody waits for a lease to run out."""
+        if self.workspace.staff_code and self.workspace.queue is not None:
+            try:
+                self.workspace.release_all()
+            except Exception as error:  # the leases run out by themselves
+                self._failure(error)
 
     def save_entry(self, entry: Entry, form: EntryForm) -> None:
         """Save `entry` off the UI thread; the queue then moves on to the item after it."""

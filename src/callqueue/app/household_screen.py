@@ -53,6 +53,9 @@ def person_role_labels() -> dict[str, str]:
     }
 
 
+RENEW_SECONDS = 60  # well within the lease (10 minutes)
+
+
 class ViewLoaded(Message):
     def __init__(self, view: HouseholdView, script_kind: str, wording: str, script: str) -> None:
         self.view = view
@@ -129,6 +132,10 @@ class HouseholdScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        # Held for this collector while open (renewed each minute, let go on leaving);
+        # should another collector hold it, the panel closes and says who.
+        self.app.hold(self.item.household_id, refused=self.app.pop_screen)  # type: ignore[attr-defined]
+        self.set_interval(RENEW_SECONDS, self.renew)
         table = self.query_one("#events", DataTable)
         table.add_columns(_("When"), _("What"), _("Detail"), _("Amount"), _("By"))
         self.load()
@@ -370,6 +377,12 @@ class HouseholdScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def renew(self) -> None:
+        self.app.renew_hold(self.item.household_id)  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        self.app.let_go(self.item.household_id)  # type: ignore[attr-defined]
 
     def refreshed(self) -> None:
         """Something was saved for this household: load it again (the timeline grows)."""

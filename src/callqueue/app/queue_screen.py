@@ -30,6 +30,7 @@ from callqueue.workspace import Workspace
 if TYPE_CHECKING:
     from callqueue.recording.save import Recorded
 
+HELD_REFRESH_SECONDS = 20
 CHANNEL_CYCLE = ("all", "call", "visit", "letter")
 
 
@@ -102,6 +103,8 @@ class QueueScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(QueueList).focus()
+        # Households other collectors open or let go of come and go from this queue.
+        self.set_interval(HELD_REFRESH_SECONDS, self.app.refresh_held)  # type: ignore[attr-defined]
 
     # -- showing ------------------------------------------------------------------------------
 
@@ -245,14 +248,26 @@ class QueueScreen(Screen[None]):
         workspace = self.app.workspace  # type: ignore[attr-defined]
         if not workspace.staff_code:
             return
-        form = {"outcome": forms.OutcomeForm, "promise": forms.PromiseForm,
-                "payment": forms.PaymentForm, "complaint": forms.ComplaintForm,
-                "letter": forms.LetterForm}[kind]  # fmt: skip
-        self.app.push_screen(
-            form(item, staff_code=workspace.staff_code, now=workspace.clock(),
-                 policy=workspace.policy, channel=channel),
-            done,
+        kinds = {"outcome": forms.OutcomeForm, "promise": forms.PromiseForm,
+                 "payment": forms.PaymentForm, "complaint": forms.ComplaintForm,
+                 "letter": forms.LetterForm}  # fmt: skip
+        form = kinds[kind](
+            item, staff_code=workspace.staff_code, now=workspace.clock(),
+            policy=workspace.policy, channel=channel,
         )  # fmt: skip
+        if self.app.is_open(item.household_id):  # type: ignore[attr-defined]
+            self.app.push_screen(form, done)  # its panel holds the household already
+            return
+
+        def finished(recorded: Recorded | None) -> None:
+            self.app.let_go(item.household_id)  # type: ignore[attr-defined]
+            if done is not None:
+                done(recorded)
+
+        # The form opens at once; the claim is taken meanwhile, and should another collector
+        # hold the household, the form closes with who and until when (nothing was typed yet).
+        self.app.push_screen(form, finished)
+        self.app.hold(item.household_id, refused=lambda: form.dismiss(None))  # type: ignore[attr-defined]
 
     def action_pick_building(self) -> None:
         from callqueue.app.choice import ChoiceScreen
