@@ -267,7 +267,7 @@ def list_accounts(store: Store) -> list[StaffAccount]:
 
 
 def _update_staff(store: Store, code: str, **values: str | None) -> None:
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         result = session.execute(update(STAFF_SIGN_IN).where(_STAFF.code == code).values(**values))
         if not result.rowcount:  # type: ignore[attr-defined]
             raise SignInError(_("no staff member has the code {code}").format(code=code))

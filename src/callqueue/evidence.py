@@ -521,7 +521,7 @@ def export_evidence(
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     digest = sha256_of(out)
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         audit_id = add_audit(
             session,
             at=now,

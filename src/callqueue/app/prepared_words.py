@@ -54,7 +54,7 @@ class WordsForm(FormScreen):
     @work(thread=True, exclusive=True, group="words", exit_on_error=False)
     def save(self, values: dict[str, Any]) -> None:
         try:
-            with self.app.store.session() as session:  # type: ignore[attr-defined]
+            with self.app.store.write_session() as session:  # type: ignore[attr-defined]
                 self.write(session, staff_id_of(session, self.staff_code), values)
         except EntryInvalid as refused:
             self.post_message(Refused(list(refused.problems)))

@@ -116,7 +116,7 @@ def import_ledger(
         return report
     if progress is not None:
         progress("writing", 0, total)
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         _write(session, checked, report, at=at, sha256=_sha256(path))
     if progress is not None:
         progress("writing", total, total)

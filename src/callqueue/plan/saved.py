@@ -95,7 +95,7 @@ def save_plan(
     Raises `PlanInvalid` (nothing written) when a row names a building the project lacks.
     The audit log names `staff_code` (None: the database's owner, single-user mode).
     """
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         plan_id = _write(session, spec)
         _audit_plan(session, AuditAction.SAVE_PLAN, plan_id, spec, staff_code, now, {})
         return plan_id
@@ -227,7 +227,7 @@ def set_target(
                 a=amount
             )
         )
-    with store.session() as session, session.begin():
+    with store.write_session() as session, session.begin():
         _require_manager(session, staff_code)
         found = load_plan(session)
         if found is None:
