@@ -159,3 +159,11 @@ def test_resolve_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_money_columns_refuse_floats() -> None:
     with pytest.raises(TypeError):
         Hundredths().process_bind_param(0.1, make_engine("sqlite://").dialect)
+
+
+def test_head_revision_read_off_the_file_names_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from callqueue.store.database import MIGRATIONS, head_revision
+
+    assert head_revision() == ScriptDirectory(str(MIGRATIONS)).get_current_head()
