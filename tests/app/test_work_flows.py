@@ -170,11 +170,7 @@ def open_complaint_household(store: Store) -> tuple[str, int]:
 
 
 async def open_panel(app: CallqueueApp, pilot: object, key: str) -> HouseholdScreen:
-    await pilot.press("ctrl+p")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press(*key)  # type: ignore[attr-defined]
-    await pilot.pause(0.5)  # type: ignore[attr-defined]
-    await pilot.press("enter")  # type: ignore[attr-defined]
+    await open_panel_of(app, pilot, key)
     await settle(app)
     await pilot.pause()  # type: ignore[attr-defined]
     panel = app.screen

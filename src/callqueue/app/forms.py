@@ -597,14 +597,8 @@ def preview_lines(parts: list[AllocatedCharge]) -> str:
     return "\n".join(lines)
 
 
-class ContactCorrectionForm(EntryForm):
-    """Correct a contact recorded wrongly: a new entry pointing at it; the original stays.
-
-    Fields left empty keep what was recorded. The reason is required: the history shows it.
-    """
-
-    AUTO_FOCUS = "#field-outcome"
-    fields = ("outcome", "note", "reason")
+class CorrectionForm(EntryForm):
+    """A form about one entry of the household's timeline (`entry`), shown at its top."""
 
     def __init__(
         self, item: Item, entry: TimelineEntry, *, staff_code: str, now: dt.datetime,
@@ -613,12 +607,26 @@ class ContactCorrectionForm(EntryForm):
         super().__init__(item, staff_code=staff_code, now=now, policy=policy)
         self.entry = entry
 
+    def entry_text(self) -> str:
+        entry = self.entry
+        amount = f" {entry.amount:,.2f}" if entry.amount is not None else ""
+        return f"{entry.at:%Y-%m-%d %H:%M} {entry.title}{amount}\n{entry.detail}"
+
+
+class ContactCorrectionForm(CorrectionForm):
+    """Correct a contact recorded wrongly: a new entry pointing at it; the original stays.
+
+    Fields left empty keep what was recorded. The reason is required: the history shows it.
+    """
+
+    AUTO_FOCUS = "#field-outcome"
+    fields = ("outcome", "note", "reason")
+
     def heading(self) -> str:
         return _("Correct an entry")
 
     def body(self) -> ComposeResult:
-        entry = self.entry
-        yield Static(f"{entry.at:%Y-%m-%d %H:%M} {entry.title}\n{entry.detail}")
+        yield Static(self.entry_text())
         outcomes = _options(list(ContactOutcome), outcome_label)
         yield from self.field(
             "outcome", _("What really came of it (empty: as recorded)"),
@@ -643,26 +651,17 @@ class ContactCorrectionForm(EntryForm):
         return entry, problems
 
 
-class PaymentReversalForm(EntryForm):
+class PaymentReversalForm(CorrectionForm):
     """Reverse a payment recorded by mistake: a negative entry pointing at it; both stay."""
 
     AUTO_FOCUS = "#field-reason"
     fields = ("reason",)
 
-    def __init__(
-        self, item: Item, entry: TimelineEntry, *, staff_code: str, now: dt.datetime,
-        policy: Policy,
-    ) -> None:  # fmt: skip
-        super().__init__(item, staff_code=staff_code, now=now, policy=policy)
-        self.entry = entry
-
     def heading(self) -> str:
         return _("Reverse a payment")
 
     def body(self) -> ComposeResult:
-        entry = self.entry
-        amount = f"{entry.amount:,.2f}" if entry.amount is not None else ""
-        yield Static(f"{entry.at:%Y-%m-%d %H:%M} {entry.title} {amount}\n{entry.detail}")
+        yield Static(self.entry_text())
         yield from self.field("reason", _("Why it is reversed"), Input())
 
     def build(self) -> tuple[Entry | None, list[Problem]]:
