@@ -18,6 +18,7 @@ from callqueue.policy import Policy
 from callqueue.queue.actions import Channel
 from callqueue.queue.book import EVERY_BUILDING, QueueBook, Scope, scope_for_staff
 from callqueue.queue.build import ALL_CHANNELS, Exclusion, Item, Queue, held_exclusion
+from callqueue.queue.filters import QueueFilter
 from callqueue.queue.records import STAFF
 from callqueue.store.database import Store
 
@@ -149,12 +150,4 @@ class Workspace:
         needle = text.strip().upper()
         if not needle:
             return self.queue.items
-        return [item for item in self.queue.items if _matches(item, needle)]
-
-
-def _matches(item: Item, needle: str) -> bool:
-    record = item.facts.record
-    if needle in record.key or needle in record.owner.upper():
-        return True
-    digits = needle.replace("-", "")
-    return bool(digits) and any(digits in phone.replace("-", "") for phone in record.phones)
+        return QueueFilter(text=text).apply(self.queue.items)
