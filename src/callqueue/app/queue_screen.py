@@ -43,7 +43,7 @@ def scope_text(workspace: Workspace) -> str:
         else _("buildings {codes}").format(codes=", ".join(sorted(buildings, key=building_order)))
     )
     name = workspace.staff_name or workspace.staff_code or ""
-    return f"{name}: {where}" if name else where
+    return _("{name}: {where}").format(name=name, where=where) if name else where
 
 
 class QueueScreen(Screen[None]):
