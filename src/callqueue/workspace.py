@@ -29,6 +29,16 @@ class StaffInfo:
     name: str
     role: str
 
+    @property
+    def leads(self) -> bool:
+        """Team leaders and managers: they see building progress, change the prepared words."""
+        return self.role in ("team_leader", "manager")
+
+    @property
+    def manages(self) -> bool:
+        """Managers: they also set the plan."""
+        return self.role == "manager"
+
 
 def list_staff(store: Store) -> list[StaffInfo]:
     """Active staff, for the sign-in list: managers and leaders first, then by name."""
@@ -60,6 +70,7 @@ class Workspace:
         self.queue: Queue | None = None
         self.channels: frozenset[Channel] = ALL_CHANNELS
         self.staff_name = ""
+        self.staff_role = ""
         self.lease = DEFAULT_LEASE
 
     def load(self) -> Queue:
@@ -73,10 +84,17 @@ class Workspace:
             with self.store.session() as session:
                 self.scope = scope_for_staff(session, self.staff_code)
                 s = STAFF.c
-                name = session.execute(select(s.name).where(s.code == self.staff_code)).scalar()
-                self.staff_name = name or ""
+                row = session.execute(
+                    select(s.name, s.role).where(s.code == self.staff_code)
+                ).first()
+                self.staff_name, self.staff_role = row if row is not None else ("", "")
         self.book = QueueBook(self.store, now.date(), self.policy, self.scope)
         return self.rank()
+
+    @property
+    def staff(self) -> StaffInfo:
+        """Who is signed in (empty fields before the first load)."""
+        return StaffInfo(self.staff_code or "", self.staff_name, self.staff_role)
 
     def rank(self, channels: frozenset[Channel] | None = None) -> Queue:
         """Rank again for the current moment (a new day reloads the book)."""

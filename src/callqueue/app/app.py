@@ -127,17 +127,12 @@ class CallqueueApp(App[None]):
         except Exception as error:  # the user gets a sentence, the log the details
             self.post_message(WorkFailed(self._failure(error)))
 
-    staff_role = ""  # of whoever is signed in: leaders may change the prepared words
-
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def load_queue(self) -> None:
         try:
             if self.workspace.staff_code:
                 self.workspace.release_all()  # a crash's leftovers: this collector is back
-            queue = self.workspace.load()
-            code = self.workspace.staff_code
-            self.staff_role = next((m.role for m in list_staff(self.store) if m.code == code), "")
-            self.post_message(QueueReady(queue))
+            self.post_message(QueueReady(self.workspace.load()))
         except Exception as error:
             self.post_message(WorkFailed(self._failure(error)))
 

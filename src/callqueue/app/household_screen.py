@@ -326,9 +326,7 @@ class HouseholdScreen(Screen[None]):
 
     def leader(self) -> str | None:
         """The signed-in leader's code, or None (with a word why) for anyone else."""
-        from callqueue.app.prepared_words import LEADERS
-
-        if getattr(self.app, "staff_role", "") in LEADERS:
+        if self.app.workspace.staff.leads:  # type: ignore[attr-defined]
             return self.app.workspace.staff_code  # type: ignore[attr-defined, no-any-return]
         self.notify(_("Only team leaders and managers change the prepared words."))
         return None

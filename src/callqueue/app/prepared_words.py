@@ -24,8 +24,6 @@ from callqueue.recording.entries import EntryInvalid, Problem
 from callqueue.scripts import PLACEHOLDERS, SCRIPT_TITLES
 from callqueue.store.models import Staff, table_of
 
-LEADERS = frozenset({"team_leader", "manager"})  # who may change the prepared words
-
 
 class WordsSaved(Message):
     pass

@@ -324,7 +324,7 @@ class ProgressScreen(Screen[None]):
     def action_edit_target(self) -> None:
         if self.report is None:
             return
-        if getattr(self.app, "staff_role", "") != "manager":
+        if not self.app.workspace.staff.manages:  # type: ignore[attr-defined]
             self.notify(_("Only a manager changes the plan."))
             return
         building = self.highlighted_building()

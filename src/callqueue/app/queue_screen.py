@@ -324,7 +324,7 @@ class QueueScreen(Screen[None]):
         """Building progress against the plan: for team leaders and managers."""
         from callqueue.app.progress_screen import ProgressScreen
 
-        if getattr(self.app, "staff_role", "") in ("team_leader", "manager"):
+        if self.app.workspace.staff.leads:  # type: ignore[attr-defined]
             self.app.push_screen(ProgressScreen())
         else:
             self.notify(_("Building progress is for team leaders and managers."))
