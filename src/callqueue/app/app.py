@@ -197,11 +197,15 @@ class CallqueueApp(App[None]):
 
     @work(thread=True, exclusive=True, group="held", exit_on_error=False)
     def refresh_held(self) -> None:
-        """Other collectors' claims came or went: move only those households."""
-        if self.workspace.queue is None:
+        """Other collectors' claims came or went: move only those households (and repaint
+        only then: most ticks of the timer change nothing)."""
+        queue = self.workspace.queue
+        if queue is None:
             return
         try:
-            self.post_message(QueueReady(self.workspace.refresh_held()))
+            before = queue.held
+            if self.workspace.refresh_held().held != before:
+                self.post_message(QueueReady(queue))
         except Exception as error:
             self.post_message(WorkFailed(self._failure(error)))
 

@@ -323,6 +323,13 @@ def evaluate(
     return Item(f, best.action, best.channel, TIER[best.action], score(f), best.reasons, policy)
 
 
+def unless_held(outcome: Outcome, household_id: int, held: Mapping[int, Exclusion]) -> Outcome:
+    """Work another collector holds (`callqueue.claims`) is left out as held, not offered."""
+    if held and isinstance(outcome, Item | Waiting) and household_id in held:
+        return held[household_id]
+    return outcome
+
+
 # --- the ranked queue ---------------------------------------------------------------------
 
 
@@ -361,9 +368,11 @@ class Queue:
             del self._keys[index], self.items[index]
         self.excluded.pop(household_id, None)
         self.waiting.pop(household_id, None)
-        outcome = evaluate(f, self.moment, self.policy, self.channels, self.open_channels)
-        if isinstance(outcome, Item | Waiting) and household_id in self.held:
-            outcome = self.held[household_id]
+        outcome = unless_held(
+            evaluate(f, self.moment, self.policy, self.channels, self.open_channels),
+            household_id,
+            self.held,
+        )
         if isinstance(outcome, Item):
             index = bisect.bisect_left(self._keys, outcome.sort_key)
             self._keys.insert(index, outcome.sort_key)
@@ -410,9 +419,9 @@ def build_queue(
     open_channels = queue.open_channels
     outcomes: list[Item] = []
     for f in facts:
-        outcome = evaluate(f, moment, policy, channels, open_channels)
-        if held and isinstance(outcome, Item | Waiting) and f.record.id in held:
-            outcome = held[f.record.id]
+        outcome = unless_held(
+            evaluate(f, moment, policy, channels, open_channels), f.record.id, queue.held
+        )
         if isinstance(outcome, Item):
             outcomes.append(outcome)
         elif isinstance(outcome, Exclusion):
