@@ -217,21 +217,18 @@ class ProgressScreen(Screen[None]):
             _("Building"), _("Fee"), _("At plan start"), _("Collected"), _("Rate"),
             _("Target"), _("Against target"), _("Per working day"), _("Forecast"),
         )  # fmt: skip
-        self.rows = []
-        for building in report.buildings:
-            for fee in (*building.fees, building.total):
-                self.rows.append(fee)
-                table.add_row(
-                    building.building, fee_name(fee.fee_type), money(fee.baseline),
-                    money(fee.collected), percent(fee.rate), percent(fee.target_rate),
-                    gap_text(fee), money(fee.per_working_day), percent(fee.forecast_rate),
-                )  # fmt: skip
-        for fee in (*report.totals, report.total):
-            self.rows.append(fee)
+        rows: list[tuple[str | Text, FeeProgress]] = [
+            (building.building, fee)
+            for building in report.buildings
+            for fee in (*building.fees, building.total)
+        ]
+        rows += [(Text(_("all"), style="bold"), fee) for fee in (*report.totals, report.total)]
+        self.rows = [fee for _where, fee in rows]
+        for where, fee in rows:
             table.add_row(
-                Text(_("all"), style="bold"), fee_name(fee.fee_type), money(fee.baseline),
-                money(fee.collected), percent(fee.rate), percent(fee.target_rate),
-                gap_text(fee), money(fee.per_working_day), percent(fee.forecast_rate),
+                where, fee_name(fee.fee_type), money(fee.baseline), money(fee.collected),
+                percent(fee.rate), percent(fee.target_rate), gap_text(fee),
+                money(fee.per_working_day), percent(fee.forecast_rate),
             )  # fmt: skip
         self.show_statuses()
 
