@@ -30,7 +30,11 @@ def pause_before_insert(engine: Any, table: str, signal: Path) -> None:
 
     def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if pattern.match(statement):
-            signal.write_text(statement[:80], encoding="utf-8")
+            # Written aside, then renamed: the parent, which waits for the file to exist,
+            # must never find it created but still empty.
+            partial = signal.with_name(signal.name + ".part")
+            partial.write_text(statement[:80], encoding="utf-8")
+            partial.replace(signal)
             time.sleep(600)  # the parent kills us here
             raise SystemExit("not killed")
 
