@@ -31,7 +31,6 @@ from callqueue.cli import (
 )
 from callqueue.cli.common import (
     Commands,
-    UserError,
     add_common,
     add_policy_option,
     err,
@@ -70,9 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(getattr(args, "lang", None))  # before the handler imports the app
         args.moment = resolve_moment(getattr(args, "at", None))
         return int(args.handler(args))
-    except UserError as error:
-        err(error_line(str(error)))
-        return 2
     except BrokenPipeError:  # `callqueue summary | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -80,23 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         err(error_line(_("interrupted; nothing more was written")))
         return 130
     except Exception as error:
-        from callqueue.store.database import DatabaseError
+        from callqueue.cli.problems import describe
 
-        if isinstance(error, DatabaseError):
-            err(error_line(str(error)))
-            return 2
-        from callqueue.crash import record_crash
-
-        log = record_crash(error)
-        err(
-            error_line(
-                _(
-                    "something went wrong that is not your fault ({error}). Nothing half-done "
-                    "was saved. Details are in {log}; please send it to support."
-                ).format(error=type(error).__name__, log=log)
-            )
-        )
-        return 1
+        problem = describe(error)
+        err(error_line(problem.message))
+        return problem.status
 
 
 def error_line(message: str) -> str:

@@ -18,8 +18,19 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace], int]
 
 
+# Exit statuses: what a script (or a person reading $?) can tell apart.
+EXIT_BAD_INPUT = 1  # the user's input: fix it and run again
+EXIT_ENVIRONMENT = 3  # the machine: permissions, a read-only database, a full disk, a damaged file
+EXIT_BUG = 70  # a bug in callqueue (EX_SOFTWARE): logged, "not your fault"
+
+
 class UserError(Exception):
-    """A mistake the user can fix; printed as one line, without a traceback."""
+    """A mistake the user can fix; printed as one line, without a traceback (exit 1)."""
+
+
+class EnvironmentProblem(Exception):
+    """The machine, not the input: a file or database that cannot be read or written, a full
+    disk. Printed as one line naming what and what to do (exit 3)."""
 
 
 def add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
