@@ -17,6 +17,7 @@ Phone numbers in full are for the same people: the household's team and managers
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Access",
+    "Need",
     "NotAllowed",
     "access_for",
     "building_of",
@@ -39,6 +41,7 @@ __all__ = [
     "check_household",
     "command_access",
     "owner_access",
+    "require",
     "visible_buildings",
 ]
 
@@ -155,7 +158,39 @@ def check_household(session: Session, access: Access, household_id: int, key: st
     return building
 
 
-def command_access(store: Store, session: Session, as_code: str | None) -> Access:
+class Need(StrEnum):
+    """What a command needs of the person running it, beyond being signed in."""
+
+    SIGNED_IN = "signed_in"  # anyone signed in: they see their buildings
+    LEAD = "lead"  # team leaders and managers: progress, the plan in force
+    MANAGE = "manage"  # managers: imports, the plan, staff sign-in settings, backups
+
+
+def require(access: Access, need: Need) -> None:
+    """`NotAllowed` unless `access` meets `need`. The owner in single-user mode meets all."""
+    if need is Need.SIGNED_IN or access.role is None:
+        return
+    if need is Need.LEAD and access.role in (Role.TEAM_LEADER, Role.MANAGER):
+        return
+    if need is Need.MANAGE and access.role == Role.MANAGER:
+        return
+    if need is Need.LEAD:
+        raise NotAllowed(
+            _(
+                "{name} ({code}) is a collector; progress reports are for team leaders and "
+                "managers (collectors see their own queue)"
+            ).format(name=access.name, code=access.code)
+        )
+    raise NotAllowed(
+        _("{name} ({code}) is not a manager; this is for managers").format(
+            name=access.name, code=access.code
+        )
+    )
+
+
+def command_access(
+    store: Store, session: Session, as_code: str | None, need: Need = Need.SIGNED_IN
+) -> Access:
     """Who a one-shot command acts as, and what they may see.
 
     Single-user mode (a SQLite file nobody signs in to): `--as CODE`, or the owner without
@@ -168,4 +203,6 @@ def command_access(store: Store, session: Session, as_code: str | None) -> Acces
         code = command_actor(store, as_code)
     except SignInError as refused:
         raise NotAllowed(str(refused)) from None
-    return access_for(session, code)
+    access = access_for(session, code)
+    require(access, need)
+    return access

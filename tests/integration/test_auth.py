@@ -177,10 +177,10 @@ def test_staff_password_from_the_terminal(
     monkeypatch.setattr("sys.stdin", _Stdin("", tty=True))
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
     code, _out, err = run(capsys, "staff", "password", "lina", "--db", team_db)
-    assert code == 2 and "the two passwords differ" in err
+    assert code == 1 and "the two passwords differ" in err
     typed = iter(["short", "short"])
     code, _out, err = run(capsys, "staff", "password", "lina", "--db", team_db)
-    assert code == 2 and "at least 8 characters" in err
+    assert code == 1 and "at least 8 characters" in err
     typed = iter([PASSWORD, PASSWORD])
     code, out, _err = run(capsys, "staff", "password", "lina", "--db", team_db)
     assert code == 0 and "password set" in out
@@ -193,15 +193,15 @@ def test_as_is_refused_on_a_shared_database(
     assert code == 0 and "arrears summary" in out  # single-user: fine (no terminal here)
     auth.set_password(demo_store, "wangfang", PASSWORD)
     code, out, err = run(capsys, "--as", "lina", "--db", demo_store.url)
-    assert code == 2 and not out
+    assert code == 1 and not out
     assert "--as is for the demo and single-user mode" in err
     code, _out, err = run(capsys, "--served", "shared", "--as", "wangfang", "--db", demo_store.url)
-    assert code == 2 and "not for a session served in a browser" in err
+    assert code == 1 and "not for a session served in a browser" in err
 
 
 def test_serve_needs_a_password_first(capsys: pytest.CaptureFixture[str], team_db: str) -> None:
     code, _out, err = run(capsys, "serve", "--db", team_db, "--port", "1")
-    assert code == 2 and "nobody has a password yet" in err
+    assert code == 1 and "nobody has a password yet" in err
 
 
 def test_a_served_session_gets_no_identity(tmp_path: Path) -> None:
@@ -324,7 +324,7 @@ def test_serve_on_every_address_needs_the_public_url(
     capsys: pytest.CaptureFixture[str], team_db: str
 ) -> None:
     code, _out, err = run(capsys, "serve", "--db", team_db, "--host", "0.0.0.0")
-    assert code == 2 and "--public-url http://NAME-OR-ADDRESS:8000" in err
+    assert code == 1 and "--public-url http://NAME-OR-ADDRESS:8000" in err
 
 
 def test_who_a_one_shot_command_acts_as(store: Store) -> None:

@@ -80,14 +80,14 @@ def test_backup_refusals(
     target = tmp_path / "copy.db"
     target.write_text("an earlier copy")
     code, _out, err = run(capsys, "db", "backup", str(target), "--db", live)
-    assert code == 2 and "exists" in err and target.read_text() == "an earlier copy"
+    assert code == 1 and "exists" in err and target.read_text() == "an earlier copy"
     code, out, _err = run(capsys, "db", "backup", str(target), "--db", live, "--force")
     assert code == 0 and "integrity ok" in out
     code, _out, err = run(capsys, "db", "backup", live, "--db", live, "--force")
-    assert code == 2 and "cannot replace the database itself" in err
+    assert code == 1 and "cannot replace the database itself" in err
     code, _out, err = run(capsys, "db", "backup", "--db", live)
-    assert code == 2 and "needs the FILE" in err
+    assert code == 1 and "needs the FILE" in err
     code, _out, err = run(
         capsys, "db", "backup", str(target), "--db", "postgresql+psycopg://u@localhost/x"
     )
-    assert code == 2 and "pg_dump" in err
+    assert code == 1 and "pg_dump" in err

@@ -75,7 +75,7 @@ def test_user_errors_are_one_clear_line(
     capsys: pytest.CaptureFixture[str], db: str, argv: list[str], message: str
 ) -> None:
     code, _, err = run(capsys, *argv, "--db", db)
-    assert code == 2
+    assert code == 1
     assert message in err and "Traceback" not in err
 
 
@@ -91,7 +91,7 @@ def test_db_status_and_upgrade(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
 def test_unopenable_database_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "summary", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x")
-    assert code == 2
+    assert code == 3  # the machine's problem, not the input's
     assert "cannot open the database" in err and "Traceback" not in err
 
 
@@ -105,7 +105,7 @@ def test_unexpected_error_is_logged_not_shown(
 
     monkeypatch.setattr("callqueue.ledger.summary.ledger_summary", boom)
     code, _, err = run(capsys, "summary", "--db", db)
-    assert code == 1
+    assert code == 70  # a bug: EX_SOFTWARE
     assert "not your fault" in err and "Traceback" not in err and "disk on fire" not in err
     logs = list((tmp_path / "state").rglob("callqueue.log"))
     assert logs and "disk on fire" in logs[0].read_text()
@@ -134,9 +134,9 @@ def test_household_in_chinese(
     for line in lines:
         assert not english_words(line), line
     code, _, err = run(capsys, "household", "6-9-9999", "--lang", "zh_CN", "--db", db)
-    assert code == 2 and "找不到房屋 6-9-9999" in err
+    assert code == 1 and "找不到房屋 6-9-9999" in err
     code, _, err = run(capsys, "household", "six", "--lang", "zh_CN", "--db", db)
-    assert code == 2 and "'six' 不是有效的房号" in err
+    assert code == 1 and "'six' 不是有效的房号" in err
 
 
 # --- every command's own words in Chinese -----------------------------------------------------
@@ -229,7 +229,7 @@ def test_record_refusal_and_success_in_chinese(
         capsys, "record", "6-1-101", "payment", "--amount", "1.234", "--pay-channel", "cash",
         "--periods", "2026-13", "--deadline", "+3", *at,
     )  # fmt: skip
-    assert code == 2 and out == ""
+    assert code == 1 and out == ""
     assert err.splitlines()[:3] == [
         "callqueue：未登记，原因如下：",
         "  --deadline：登记缴费时不使用此项",
@@ -241,12 +241,12 @@ def test_record_refusal_and_success_in_chinese(
         capsys, "record", "6-1-101", "outcome", "--outcome", "callback", "--callback", "nope",
         *at,
     )  # fmt: skip
-    assert code == 2 and "  回拨时间（--callback）：" in err and "  备注（--note）：" in err
+    assert code == 1 and "  回拨时间（--callback）：" in err and "  备注（--note）：" in err
     assert_all_chinese(err, allowed=["nope"])
     code, out, err = run(
         capsys, "record", "6-1-101", "letter", "--delivered", "--complaint", "3", *at
     )
-    assert code == 2 and "  函件类型（--kind）：请填写函件类型" in err
+    assert code == 1 and "  函件类型（--kind）：请填写函件类型" in err
     assert_all_chinese(err, allowed=["written_demand", "collection_letter"])
 
     key = _owing_household(capsys, demo_db)
@@ -296,7 +296,7 @@ def test_queue_in_chinese(
         (["--limit", "0"], "callqueue：--limit 至少为 1"),
     ):
         code, _, err = run(capsys, "queue", *argv, "--lang", "zh_CN", "--db", demo_db)
-        assert code == 2 and err.strip() == message
+        assert code == 1 and err.strip() == message
 
 
 def test_policy_and_errors_in_chinese(
@@ -318,13 +318,13 @@ def test_policy_and_errors_in_chinese(
         run(capsys, "policy", "check", "--lang", "zh_CN")[1] == "收费策略检查通过：内置默认设置\n"
     )
     code, _, err = run(capsys, "summary", "--at", "yesterday", "--lang", "zh_CN", "--db", db)
-    assert code == 2
+    assert code == 1
     assert (
         err == "callqueue：无法识别时间 'yesterday'；请按 2026-11-27T10:30 的格式填写（北京时间）\n"
     )
     bad = "postgresql+psycopg://nobody@127.0.0.1:1/x"
     code, _, err = run(capsys, "summary", "--db", bad, "--lang", "zh_CN")
-    assert code == 2 and err.startswith(f"callqueue：无法打开数据库 {bad}：")
+    assert code == 3 and err.startswith(f"callqueue：无法打开数据库 {bad}：")
     code, out, _ = run(capsys, "db", "status", "--db", db, "--lang", "zh_CN")
     assert code == 0 and out.startswith("数据库结构版本 ")
 
@@ -343,7 +343,7 @@ def test_crash_in_chinese(
 
     monkeypatch.setattr("callqueue.ledger.summary.ledger_summary", boom)
     code, _, err = run(capsys, "summary", "--db", db, "--lang", "zh_CN")
-    assert code == 1
+    assert code == 70
     assert err.startswith("callqueue：程序出现了并非您操作造成的错误（RuntimeError）。")
     assert "disk on fire" not in err
 
@@ -367,12 +367,12 @@ def test_policy_file_problems_and_comments_in_chinese(
         encoding="utf-8",
     )
     code, _, err = run(capsys, "policy", "check", "--policy", str(path), "--lang", "zh_CN")
-    assert code == 2
+    assert code == 1
     assert err.startswith(f"callqueue：{path}：[caps] 中没有设置项 'visit_per_day'（是否应为 ")
     assert "hours.on_weekends：应为 true 或 false，而不是文本 'yes'" in err
     path.write_text('[hours]\ncall = ["07:00-12:00"]\n[limitation]\nyears = 2\n', encoding="utf-8")
     code, _, err = run(capsys, "policy", "check", "--policy", str(path), "--lang", "zh_CN")
-    assert code == 2 and "hours.call：电话时段 07:00-12:00 包含 21:00 至次日 08:00" in err
+    assert code == 1 and "hours.call：电话时段 07:00-12:00 包含 21:00 至次日 08:00" in err
     assert "诉讼时效期间为 3 年（《民法典》第一百八十八条）" in err
     code, out, _ = run(capsys, "policy", "show", "--lang", "zh_CN")
     comments = [line for line in out.splitlines() if line.startswith("# ")]
@@ -388,7 +388,7 @@ def test_record_correct_and_reverse(capsys: pytest.CaptureFixture[str], demo_db:
     code, out, err = run(capsys, "audit", "--household", "6-2-302", *at)
     contact = out.split("contacts#")[1].split()[0]
     code, out, err = run(capsys, "record", "6-2-302", "correct", "--contact", contact, *at)
-    assert code == 2 and "--reason" in err  # nothing written without a reason
+    assert code == 1 and "--reason" in err  # nothing written without a reason
     code, out, err = run(
         capsys, "record", "6-2-302", "correct", "--contact", contact, "--outcome",
         "no_answer", "--reason", "wrong button", *at,
@@ -408,4 +408,4 @@ def test_record_correct_and_reverse(capsys: pytest.CaptureFixture[str], demo_db:
     code, out, err = run(
         capsys, "record", "6-2-302", "reverse", "--payment", "x", "--note", "n", *at
     )
-    assert code == 2 and "--payment" in err and "--reason" in err and "--note" in err
+    assert code == 1 and "--payment" in err and "--reason" in err and "--note" in err

@@ -304,11 +304,11 @@ def test_commands_refuse_another_teams_households(
     ]
     for argv in refusals:
         code, out, err = run(capsys, argv[0], *db, *argv[1:])
-        assert code == 2 and "building 8" in err and out == "", argv
+        assert code == 1 and "building 8" in err and out == "", argv
     code, _out, err = run(
         capsys, "record", "8-1501", "outcome", *db, "--as", "lina", "--outcome", "no_answer"
     )
-    assert code == 2 and "building 8" in err
+    assert code == 1 and "building 8" in err
     assert not (tmp_path / "x.xlsx").exists()
     # their own building, and single-user mode (no --as), are allowed
     assert run(capsys, "household", "6-2-1203", *db, "--as", "lina")[0] == 0

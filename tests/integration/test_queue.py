@@ -142,7 +142,7 @@ def test_cli_mistakes(
     demo_store: Store, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     code, _, err = run(capsys, "queue", "--db", demo_store.url, *argv)
-    assert code == 2 and message in err and "Traceback" not in err
+    assert code == 1 and message in err and "Traceback" not in err
 
 
 # --- loading: a scope's book, the driver's own rows, the days not read ----------------------

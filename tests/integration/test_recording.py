@@ -793,7 +793,7 @@ def test_cli_bad_input_lists_every_problem_and_writes_nothing(
         capsys, db, "record", "6-1-101", "payment", "--amount", "1.234", "--pay-channel", "cash",
         "--periods", "2026-13", "--deadline", "+3", "--as", "lina",
     )  # fmt: skip
-    assert code == 2 and out == ""
+    assert code == 1 and out == ""
     assert err.splitlines() == [
         "callqueue: nothing was recorded:",
         "  --deadline: is not used when recording a payment",
@@ -805,7 +805,7 @@ def test_cli_bad_input_lists_every_problem_and_writes_nothing(
         capsys, db, "record", "6-1-101", "payment", "--amount", "9999", "--pay-channel", "wechat",
         "--as", "ghost",
     )  # fmt: skip
-    assert code == 2
+    assert code == 1
     assert "  staff_code (--as): no staff member has the code 'ghost'" in err
     assert "  amount: 9,999.00 is more than the 587.60 outstanding" in err
     assert counts_at(db) == before
@@ -824,7 +824,7 @@ def test_cli_promise_outcome_progress_and_letter(
         capsys, db, "record", "6-2-1203", "promise", "--date", "2026-02-30", "--amount", "abc",
         "--method", "cheque", "--as", "lina",
     )  # fmt: skip
-    assert code == 2
+    assert code == 1
     assert err.splitlines()[1:] == [
         "  promised_date (--date): '2026-02-30' does not exist",
         "  amount: 'abc' is not an amount; write it like 1234.50 or 1,234.50",
@@ -847,7 +847,7 @@ def test_cli_promise_outcome_progress_and_letter(
         capsys, db, "record", "6-2-1203", "letter", "--kind", "written_demand", "--delivered",
         "--as", "lina",
     )  # fmt: skip
-    assert code == 2 and "  proof: delivery needs proof" in err
+    assert code == 1 and "  proof: delivery needs proof" in err
     code, out, err = run(
         capsys, db, "record", "6-2-1203", "letter", "--kind", "written_demand", "--as", "lina",
     )  # fmt: skip

@@ -83,7 +83,7 @@ def test_refusals_are_one_line(
     capsys: pytest.CaptureFixture[str], db: str, argv: list[str], message: str
 ) -> None:
     code, out, err = run(capsys, "report", "--db", db, "--at", AT, *argv)
-    assert code == 2 and message in err and not out
+    assert code == 1 and message in err and not out
 
 
 def test_workbook_opens_with_numbers(
@@ -135,4 +135,4 @@ def test_plan_commands(capsys: pytest.CaptureFixture[str], db: str, tmp_path: Pa
     code, out, _ = run(capsys, "plan", "show", "--db", db)
     assert "plan: 2026-11" in out  # the imported plan is still in force
     code, out, err = run(capsys, "plan", "import", "--db", db)
-    assert code == 2 and "needs a file" in err
+    assert code == 1 and "needs a file" in err

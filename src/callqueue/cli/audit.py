@@ -10,14 +10,8 @@ from callqueue.cli.common import Commands, UserError, open_store_for
 def register(commands: Commands) -> None:
     cmd = commands.add("audit", cmd_audit, "the audit log: who changed what, and when")
     cmd.add_argument("--household", metavar="KEY", help="one household, e.g. 6-2-1203")
-    cmd.add_argument("--staff", metavar="CODE", help="what one staff member did")
+    cmd.add_argument("--staff", dest="of_staff", metavar="CODE", help="what one staff member did")
     cmd.add_argument("--since", metavar="DATE", help="from this day or moment on (CST)")
-    cmd.add_argument(
-        "--as",
-        dest="as_staff",
-        metavar="STAFF",
-        help="who is looking: managers see everything, others their team's households only",
-    )
     cmd.add_argument("--json", action="store_true", help="one JSON object per line")
 
 
@@ -46,18 +40,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
     store = open_store_for(args)
     try:
         with store.session() as session:
-            access = command_access(store, session, args.as_staff)
+            access = command_access(store, session, args.staff)
             household_id = None
             if args.household:
                 household_id = household_id_for_key(session, args.household)
                 check_household(session, access, household_id, args.household)
             staff_id = None
-            if args.staff:
+            if args.of_staff:
                 s = table_of(Staff).c
-                staff_id = session.execute(select(s.id).where(s.code == args.staff)).scalar()
+                staff_id = session.execute(select(s.id).where(s.code == args.of_staff)).scalar()
                 if staff_id is None:
                     raise UserError(
-                        _("no staff member has the code {code!r}").format(code=args.staff)
+                        _("no staff member has the code {code!r}").format(code=args.of_staff)
                     )
             rows = read_audit(
                 session,

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from sqlalchemy.orm import Session
 
+    from callqueue.access import Access, Need
     from callqueue.policy import Policy
     from callqueue.store.database import Store
 
@@ -34,10 +36,28 @@ class EnvironmentProblem(Exception):
 
 
 def add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    """`--db`, `--at` and `--lang`, accepted before or after the command name."""
+    """The global options, meaning the same before or after the command name: `--db`,
+    `--at`, `--lang`, `--as` and `--policy`. After the command they are SUPPRESSed unless
+    given, so a subcommand never overrides with its default what came before it."""
     from callqueue.i18n import LANGUAGES
 
     default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--as",
+        dest="staff",
+        metavar="STAFF",
+        default=default,
+        help="act as this staff code: for the demo and a single-user database; on a shared "
+        "database you are who your sign-in or operating-system account says",
+    )
+    parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        type=Path,
+        default=default,
+        help="a policy TOML file (default: $CALLQUEUE_POLICY, else policy.toml in your "
+        "config folder, else the built-in defaults)",
+    )
     parser.add_argument(
         "--db",
         metavar="URL",
@@ -94,6 +114,19 @@ def open_store_for(args: argparse.Namespace) -> Store:
     return open_store(getattr(args, "db", None))
 
 
+def signed_in(
+    args: argparse.Namespace, store: Store, session: Session, need: Need | None = None
+) -> Access:
+    """Who runs this command and what they may see: the one access rule
+    (`access.command_access`), before any data is read or written. Refused: `UserError`."""
+    from callqueue.access import Need, NotAllowed, command_access
+
+    try:
+        return command_access(store, session, getattr(args, "staff", None), need or Need.SIGNED_IN)
+    except NotAllowed as refused:
+        raise UserError(str(refused)) from None
+
+
 def fee_label(fee_type: str) -> str:
     """`物业费 property fee` in English (the Chinese is what billing exports say); in any
     other language the fee type in that language's words (物业费)."""
@@ -115,17 +148,6 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
-
-
-def add_policy_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--policy",
-        metavar="FILE",
-        type=Path,
-        default=None,
-        help="a policy TOML file (default: $CALLQUEUE_POLICY, else policy.toml in your "
-        "config folder, else the built-in defaults)",
-    )
 
 
 def policy_for(args: argparse.Namespace) -> Policy:

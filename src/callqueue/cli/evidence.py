@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from callqueue.cli.common import Commands, UserError, add_policy_option, open_store_for, policy_for
+from callqueue.cli.common import Commands, UserError, open_store_for, policy_for
 from callqueue.i18n import _
 
 
@@ -17,13 +17,6 @@ def register(commands: Commands) -> None:
     )
     cmd.add_argument("key", help="building-unit-room (6-2-1203) or building-room (8-1501)")
     cmd.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx to write")
-    cmd.add_argument(
-        "--as",
-        dest="staff",
-        metavar="STAFF",
-        help="who exports it: phone numbers in full only for the household's team and managers",
-    )
-    add_policy_option(cmd)
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from callqueue.cli.common import (
     Commands,
     UserError,
-    add_policy_option,
     console,
     fee_label,
     open_store_for,
     policy_for,
+    signed_in,
 )
 from callqueue.i18n import SOURCE_LANGUAGE, _, current_language, join_list, pgettext, role_label
 from callqueue.i18n import fee_label as fee_words
@@ -36,13 +36,6 @@ def register(commands: Commands) -> None:
     house = commands.add("household", cmd_household, "show one household by key, e.g. 6-2-1203")
     house.add_argument("key", help="building-unit-room (6-2-1203) or building-room (8-1501)")
     house.add_argument("--show-phones", action="store_true", help="do not mask phone numbers")
-    house.add_argument(
-        "--as",
-        dest="staff",
-        metavar="STAFF",
-        help="who is looking: another team's household is refused (default: single-user mode)",
-    )
-    add_policy_option(house)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -223,12 +216,15 @@ def _building_cell(building: str, width: int) -> str:
     return pad(_("building {code}").format(code=building), width)
 
 
-def summary_lines(store: Store, moment: dt.datetime) -> list[str]:
-    """The arrears summary: households, arrears per fee type and per building."""
+def summary_lines(
+    store: Store, moment: dt.datetime, buildings: frozenset[str] | None = None
+) -> list[str]:
+    """The arrears summary: households, arrears per fee type and per building (of
+    `buildings` only, when given: what the person asking may see)."""
     from callqueue.ledger.summary import ledger_summary
 
     with store.session() as session:
-        summary = ledger_summary(session, moment.date())
+        summary = ledger_summary(session, moment.date(), buildings)
     lines = [
         _(
             "{households} households, {in_arrears} in arrears on {date}, {lines} charge lines"
@@ -253,21 +249,29 @@ def summary_lines(store: Store, moment: dt.datetime) -> list[str]:
     return lines
 
 
-def print_summary(store: Store, moment: dt.datetime) -> None:
-    for line in summary_lines(store, moment):
+def print_summary(args: argparse.Namespace, store: Store, heading: str | None = None) -> None:
+    """The summary of what the person running the command may see: signed in first, and
+    nothing printed (not even `heading`) before that."""
+    with store.session() as session:
+        access = signed_in(args, store, session)
+    if heading:
+        print(heading)
+    for line in summary_lines(store, args.moment, access.buildings):
         print(line)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     store = open_store_for(args)
-    print_summary(store, args.moment)
-    store.close()
+    try:
+        print_summary(args, store)
+    finally:
+        store.close()
     return 0
 
 
 def cmd_household(args: argparse.Namespace) -> int:
     """One household as the app's panel sees it on `--at`: people, charges, limitation."""
-    from callqueue.access import NotAllowed, check_household, command_access
+    from callqueue.access import NotAllowed, check_household
     from callqueue.household_view import (
         UnknownHousehold,
         household_id_for_key,
@@ -278,7 +282,7 @@ def cmd_household(args: argparse.Namespace) -> int:
     store = open_store_for(args)
     try:
         with store.session() as session:
-            access = command_access(store, session, getattr(args, "staff", None))
+            access = signed_in(args, store, session)
             household_id = household_id_for_key(session, args.key)
             check_household(session, access, household_id, args.key)
             view = load_household_view(session, household_id, day=args.moment.date(), policy=policy)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from callqueue.cli.common import Commands, UserError, console, open_store_for
+from callqueue.cli.common import Commands, UserError, console, open_store_for, signed_in
 from callqueue.i18n import _
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def register(commands: Commands) -> None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from callqueue.access import Need
     from callqueue.ledger.readers import FileProblem
     from callqueue.plan.files import read_plan_file
     from callqueue.plan.resolve import resolve_in
@@ -57,9 +58,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
             return 1
     store = open_store_for(args)
     try:
+        with store.session() as session:
+            need = Need.MANAGE if args.action == "import" else Need.LEAD
+            access = signed_in(args, store, session, need)
         if spec is not None and args.action == "import" and not args.dry_run:
             try:
-                save_plan(store, spec, staff_code=getattr(args, "staff", None), now=args.moment)
+                save_plan(store, spec, staff_code=access.code, now=args.moment)
             except PlanInvalid as invalid:
                 _print_invalid(args.file, invalid)
                 return 1

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from callqueue.cli.common import (
     Commands,
-    add_policy_option,
     calendar_warning_text,
     day_text,
     policy_for,
@@ -32,7 +31,6 @@ def register(commands: Commands) -> None:
         help="show: the policy in force as TOML, and whether calls and visits are open at "
         "--at; check: validate the policy file",
     )
-    add_policy_option(policy)
 
 
 def cmd_policy(args: argparse.Namespace) -> int:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from callqueue.cli.common import (
     Commands,
     UserError,
-    add_policy_option,
     calendar_warning_text,
     open_store_for,
     policy_for,
@@ -42,7 +41,6 @@ def register(commands: Commands) -> None:
     queue = commands.add(
         "queue", cmd_queue, "the ranked call, visit and letter queue, with reasons"
     )
-    queue.add_argument("--as", dest="staff", metavar="STAFF", help="a staff code: their buildings")
     queue.add_argument(
         "--building",
         metavar="B",
@@ -51,7 +49,6 @@ def register(commands: Commands) -> None:
     queue.add_argument("--channel", choices=CHANNEL_CHOICES, default="all")
     queue.add_argument("--limit", type=int, default=20, metavar="N", help="items shown (20)")
     queue.add_argument("--json", action="store_true", help="every item, as JSON")
-    add_policy_option(queue)
 
 
 def cmd_queue(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from callqueue.cli.common import Commands, add_policy_option, open_store_for, policy_for
+from callqueue.cli.common import EXIT_BAD_INPUT, Commands, open_store_for, policy_for, signed_in
 from callqueue.i18n import SOURCE_LANGUAGE, _, current_language, fee_label, pgettext
 
 if TYPE_CHECKING:
@@ -111,9 +111,6 @@ def register(commands: Commands) -> None:
     rec.epilog = EPILOG
     rec.add_argument("household", metavar="HOUSEHOLD_KEY", help="e.g. 6-2-1203")
     rec.add_argument("record_kind", metavar="KIND", choices=KINDS, help=" | ".join(KINDS))
-    rec.add_argument(
-        "--as", dest="staff", metavar="STAFF_CODE", required=True, help="who records this"
-    )
     text = {
         "--channel": "call, visit, sms or notice (outcome, promise; default call)",
         "--outcome": "what came of the contact, e.g. no_answer, refused, dispute, callback",
@@ -158,15 +155,28 @@ def register(commands: Commands) -> None:
     }
     for option, help_ in flags.items():
         rec.add_argument(option, action="store_true", help=help_)
-    add_policy_option(rec)
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from callqueue.recording.entries import Problem, TextFields, order_problems
-
     kind: str = args.record_kind
     now: dt.datetime = args.moment
     policy = policy_for(args)
+    store = open_store_for(args)
+    try:
+        with store.session() as session:
+            access = signed_in(args, store, session)  # before anything is read or written
+        if access.code is not None:  # on a shared database: who signed in, never another
+            args.staff = access.code
+        return _record(args, store, kind, now, policy)
+    finally:
+        store.close()
+
+
+def _record(
+    args: argparse.Namespace, store: Store, kind: str, now: dt.datetime, policy: Policy
+) -> int:
+    from callqueue.recording.entries import Problem, TextFields, order_problems
+
     fields = TextFields(now=now)
     unused = [
         Problem(
@@ -183,13 +193,10 @@ def cmd_record(args: argparse.Namespace) -> int:
         parsed = {p.field for p in fields.problems}
         rest = [p for p in _validate(entry, now, policy) if p.field not in parsed]
         return _refuse(kind, [*unused, *order_problems([*fields.problems, *rest], entry)])
-    store = open_store_for(args)
     try:
         recorded = _save(store, entry, now, policy, visit=args.visit)
     except _Invalid as invalid:
         return _refuse(kind, invalid.problems)
-    finally:
-        store.close()
     _print(recorded)
     return 0
 
@@ -285,7 +292,7 @@ def problem_lines(kind: str, problems: list[Problem]) -> list[str]:
 def _refuse(kind: str, problems: list[Problem]) -> int:
     for line in problem_lines(kind, problems):
         print(line, file=sys.stderr)
-    return 2
+    return EXIT_BAD_INPUT
 
 
 def recorded_lines(recorded: Recorded) -> list[str]:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from callqueue.cli.common import Commands, UserError, add_policy_option, console, open_store_for
+from callqueue.cli.common import Commands, UserError, console, open_store_for, signed_in
 from callqueue.cli.common import policy_for as policy_in_force
 from callqueue.i18n import _
 
@@ -31,16 +31,15 @@ def register(commands: Commands) -> None:
         cmd_report,
         "progress against the monthly plan per building and fee type (leaders and managers)",
     )
-    report.add_argument("--as", dest="staff", metavar="STAFF", help="a leader's or manager's code")
     report.add_argument("--building", metavar="B", help="one building (6, 6栋, 6号楼…)")
     report.add_argument("--month", metavar="YYYY-MM", help="the plan month (default: --at's)")
     out = report.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="every figure as JSON")
     out.add_argument("--xlsx", metavar="FILE", type=Path, help="write an Excel workbook")
-    add_policy_option(report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from callqueue.access import Need
     from callqueue.progress.report import ReportError, build_report
     from callqueue.progress.scope import (
         NotAllowed,
@@ -55,7 +54,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     store = open_store_for(args)
     try:
         with store.session() as session:
-            scope = scope_for_staff(session, args.staff) if args.staff else project_scope(session)
+            access = signed_in(args, store, session, Need.LEAD)
+            scope = scope_for_staff(session, access.code) if access.code else project_scope(session)
             if args.building:
                 scope = narrow_to_building(scope, args.building)
             report = build_report(session, scope, args.moment, policy, args.month)

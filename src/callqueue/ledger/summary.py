@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, type_coerce
+from sqlalchemy import ColumnElement, func, true, type_coerce
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
@@ -45,10 +45,20 @@ def outstanding_expression() -> ColumnElement[Decimal]:
     )
 
 
-def ledger_summary(session: Session, as_of: dt.date) -> LedgerSummary:
-    """Totals over the whole ledger on the day `as_of` (a charge due that day is not late)."""
+def ledger_summary(
+    session: Session, as_of: dt.date, buildings: frozenset[str] | None = None
+) -> LedgerSummary:
+    """Totals on the day `as_of` (a charge due that day is not late), over the whole ledger
+    or only `buildings` (what the person asking may see; None: every building)."""
     outstanding = outstanding_expression()
-    overdue = (outstanding > 0) & (col(ChargeLine.due_date) < as_of)
+    seen: ColumnElement[bool] = true()
+    counted: ColumnElement[bool] = true()
+    if buildings is not None:
+        ids = select(Household.id).join(Building, col(Household.building_id) == col(Building.id))
+        ids = ids.where(col(Building.code).in_(sorted(buildings)))
+        seen = col(ChargeLine.household_id).in_(ids)
+        counted = col(Household.id).in_(ids)
+    overdue = (outstanding > 0) & (col(ChargeLine.due_date) < as_of) & seen
     by_fee = {
         fee: amount
         for fee, amount in session.execute(
@@ -68,16 +78,18 @@ def ledger_summary(session: Session, as_of: dt.date) -> LedgerSummary:
             .group_by(Building.code)
         )
     }
-    households = session.execute(select(func.count()).select_from(Household)).scalar_one()
+    households = session.execute(
+        select(func.count()).select_from(Household).where(counted)
+    ).scalar_one()
     in_arrears = session.execute(
         select(func.count(func.distinct(ChargeLine.household_id))).where(overdue)
     ).scalar_one()
     not_yet_due = session.execute(
         select(type_coerce(func.sum(outstanding), Money)).where(
-            outstanding > 0, col(ChargeLine.due_date) >= as_of
+            outstanding > 0, col(ChargeLine.due_date) >= as_of, seen
         )
     ).scalar_one()
-    lines = session.execute(select(func.count()).select_from(ChargeLine)).scalar_one()
+    lines = session.execute(select(func.count()).select_from(ChargeLine).where(seen)).scalar_one()
     return LedgerSummary(
         as_of=as_of,
         households=households,
