@@ -17,6 +17,7 @@ import pytest
 from callqueue.store.database import Store, open_store
 
 PG_ENV = "CALLQUEUE_TEST_PG"
+REAL_ENTRY_CLOCK = "real_entry_clock"  # the marker of tests that keep the real entry clock
 AT = dt.datetime(2026, 11, 27, 10, 30)  # the fixed clock of the tests (CST)
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -93,3 +94,14 @@ def demo_store(demo_file: Path, tmp_path: Path) -> Iterator[Store]:
     opened = open_store(f"sqlite:///{copy}")
     yield opened
     opened.close()
+
+
+@pytest.fixture(autouse=True)
+def entry_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entry times follow the tests' fixed clock (tests/entry_clock.py), except in tests
+    marked `real_entry_clock`."""
+    if not request.node.get_closest_marker(REAL_ENTRY_CLOCK):
+        from callqueue import entry_time
+        from tests.entry_clock import command_clock
+
+        monkeypatch.setattr(entry_time, "entered_at", command_clock)

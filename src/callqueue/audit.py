@@ -53,6 +53,9 @@ class AuditAction(StrEnum):
     SET_TARGET = "set_target"
     IMPORT = "import"
     EVIDENCE_EXPORT = "evidence_export"
+    SHOW_PHONES = "show_phones"  # full phone numbers were shown (audit --show-phones)
+    SET_PASSWORD = "set_password"
+    SET_OS_USER = "set_os_user"
 
 
 def _plain(value: Any) -> Any:
@@ -88,18 +91,26 @@ def add_audit(
     at: dt.datetime,
     staff_id: int | None,
     action: AuditAction | str,
+    entered_at: dt.datetime | None = None,
     table_name: str,
     row_id: int | None,
     household_id: int | None,
     detail: Mapping[str, Any],
 ) -> int:
-    """Add one audit row in the caller's transaction (never commits); returns its id."""
+    """Add one audit row in the caller's transaction (never commits); returns its id.
+
+    `at` is the moment the command ran at (`--at`); `entered_at` when it really was, by
+    `entry_time.entered_at` when not given (the real clock on a shared database)."""
+    from callqueue import entry_time
+
     table = table_of(AuditEntry)
+    entered = entered_at if entered_at is not None else entry_time.entered_at(session, at)
     return int(
         session.execute(
             insert(table)
             .values(
                 at=at,
+                entered_at=entered,
                 staff_id=staff_id,
                 action=str(action),
                 table_name=table_name,
@@ -126,6 +137,7 @@ class AuditRow:
     household_key: str | None
     detail: dict[str, Any]
     detail_json: str  # as stored, byte for byte
+    entered_at: dt.datetime | None = None  # when it was written (None: before schema 0006)
 
 
 def read_audit(
@@ -150,7 +162,16 @@ def read_audit(
     )
     query = (
         select(
-            a.id, a.at, s.code, s.name, a.action, a.table_name, a.row_id, h.key, a.detail, b.code
+            a.id,
+            a.at,
+            s.code,
+            s.name,
+            a.action,
+            a.table_name,
+            a.row_id,
+            h.key,
+            a.detail,
+            a.entered_at,
         )
         .select_from(
             table_of(AuditEntry)
@@ -182,8 +203,9 @@ def read_audit(
             key,
             json.loads(detail or "{}"),
             detail or "{}",
+            entered,
         )
-        for row_id, at, code, name, action, table, target, key, detail, _building in (
+        for row_id, at, code, name, action, table, target, key, detail, entered in (
             session.execute(query)
         )
     ]

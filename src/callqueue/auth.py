@@ -18,6 +18,7 @@ No UI here: the CLI and the app call these functions.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, Integer, String, column, func, or_, select, table, update
 
 from callqueue.i18n import _
+from callqueue.store.types import CstDateTime
 from callqueue.workspace import StaffInfo
 
 if TYPE_CHECKING:
@@ -86,6 +88,20 @@ def is_shared(store: Store) -> bool:
     return found is not None
 
 
+def anyone_signs_in(store: Store) -> bool:
+    """Whether any active staff member can sign in (a password or an account): until then a
+    new database is being set up by whoever can open it."""
+    with store.session() as session:
+        found = session.execute(
+            select(_STAFF.id)
+            .where(
+                or_(_STAFF.password_hash.is_not(None), _STAFF.os_user.is_not(None)), _STAFF.active
+            )
+            .limit(1)
+        ).first()
+    return found is not None
+
+
 def has_passwords(store: Store) -> bool:
     """Whether any active staff member can sign in with a password."""
     with store.session() as session:
@@ -107,14 +123,28 @@ def check_password_rules(password: str) -> None:
         raise SignInError(
             _("a password may have at most {count} characters").format(count=MAX_PASSWORD_LENGTH)
         )
+    if not password.strip():
+        raise SignInError(_("a password of only spaces is no password; choose another"))
 
 
-def set_password(store: Store, code: str, password: str | None) -> None:
-    """Set (or with None remove) `code`'s password. Only the argon2 hash is stored."""
+@dataclass(frozen=True)
+class Change:
+    """Who changes sign-in settings, and when: kept in the audit row of the change."""
+
+    at: dt.datetime
+    by: int | None = None  # the staff id of the manager (None: the owner, or setting up)
+
+
+def set_password(
+    store: Store, code: str, password: str | None, change: Change | None = None
+) -> None:
+    """Set (or with None remove) `code`'s password. Only the argon2 hash is stored; the audit
+    row says that it was set or removed, never what to."""
     if password is not None:
         check_password_rules(password)
     hashed = None if password is None else _hasher().hash(password)
-    _update_staff(store, code, password_hash=hashed)
+    detail: dict[str, object] = {"code": code, "password": "removed" if password is None else "set"}
+    _update_staff(store, code, (change, "set_password", detail), password_hash=hashed)
 
 
 def verify(store: Store, code: str, password: str) -> StaffInfo | None:
@@ -142,8 +172,64 @@ def verify(store: Store, code: str, password: str) -> StaffInfo | None:
     if row is None or stored is None:
         return None  # the dummy hash's password, typed by chance: still nobody
     if hasher.check_needs_rehash(stored):  # the library's parameters got stronger
-        _update_staff(store, row.code, password_hash=hasher.hash(password))
+        _update_staff(store, row.code, None, password_hash=hasher.hash(password))
     return StaffInfo(row.code, row.name, row.role)
+
+
+class SignInPaused(SignInError):
+    """Too many wrong passwords for this code in a row: wait `seconds` before the next try."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            _("too many wrong tries: wait {seconds} s before the next").format(seconds=seconds)
+        )
+        self.seconds = seconds
+
+
+SIGN_IN_ATTEMPTS = table(
+    "sign_in_attempts",
+    column("code", String()),
+    column("failures", Integer()),
+    column("paused_until", CstDateTime()),
+)
+
+
+def sign_in(store: Store, code: str, password: str, now: dt.datetime | None = None) -> StaffInfo:
+    """`verify`, with the pause after SIGN_IN_TRIES wrong tries in a row kept per typed code
+    in the database, so it holds across processes (each browser tab is one) and restarts.
+
+    Raises `SignInPaused` while paused (without checking the password) and `SignInError`
+    for a wrong code or password.
+    """
+    from callqueue.clock import now as clock_now
+
+    moment = now or clock_now()
+    key = code.strip()[:64]
+    a = SIGN_IN_ATTEMPTS.c
+    with store.session() as session:
+        paused_until = session.execute(select(a.paused_until).where(a.code == key)).scalar()
+    if paused_until is not None and paused_until > moment:
+        raise SignInPaused(max(1, int((paused_until - moment).total_seconds())))
+    staff = verify(store, code, password)
+    with store.write_session() as session, session.begin():
+        failures = session.execute(select(a.failures).where(a.code == key)).scalar()
+        if staff is not None:
+            if failures is not None:
+                session.execute(SIGN_IN_ATTEMPTS.delete().where(a.code == key))
+            return staff
+        count = (failures or 0) + 1
+        pause = count >= SIGN_IN_TRIES
+        values = {
+            "failures": 0 if pause else count,
+            "paused_until": moment + dt.timedelta(seconds=SIGN_IN_PAUSE_SECONDS) if pause else None,
+        }
+        if failures is None:
+            session.execute(SIGN_IN_ATTEMPTS.insert().values(code=key, **values))
+        else:
+            session.execute(SIGN_IN_ATTEMPTS.update().where(a.code == key).values(**values))
+    if pause:
+        raise SignInPaused(int(SIGN_IN_PAUSE_SECONDS))
+    raise SignInError(_("wrong staff code or password"))
 
 
 def current_os_user() -> str:
@@ -174,7 +260,7 @@ def os_user_staff(store: Store, user: str | None = None) -> StaffInfo | None:
     return StaffInfo(row.code, row.name, row.role) if row else None
 
 
-def set_os_user(store: Store, code: str, user: str | None) -> None:
+def set_os_user(store: Store, code: str, user: str | None, change: Change | None = None) -> None:
     """Map `code` to operating-system account `user` (None removes the mapping)."""
     user = user.strip() if user else None
     if user is not None:
@@ -186,7 +272,9 @@ def set_os_user(store: Store, code: str, user: str | None) -> None:
             raise SignInError(
                 _("the account {user} already signs in {code}").format(user=user, code=holder)
             )
-    _update_staff(store, code, os_user=user)
+    _update_staff(
+        store, code, (change, "set_os_user", {"code": code, "os_user": user}), os_user=user
+    )
 
 
 def check_as(store: Store, code: str, *, demo: bool) -> None:
@@ -266,11 +354,35 @@ def list_accounts(store: Store) -> list[StaffAccount]:
     return [StaffAccount(*row) for row in rows]
 
 
-def _update_staff(store: Store, code: str, **values: str | None) -> None:
+def _update_staff(
+    store: Store,
+    code: str,
+    audited: tuple[Change | None, str, dict[str, object]] | None,
+    **values: str | None,
+) -> None:
+    """Change `code`'s sign-in columns, with an audit row in the same transaction unless
+    `audited` is None (a stronger hash of the same password changes nothing anyone set)."""
     with store.write_session() as session, session.begin():
-        result = session.execute(update(STAFF_SIGN_IN).where(_STAFF.code == code).values(**values))
-        if not result.rowcount:  # type: ignore[attr-defined]
+        staff_id = session.execute(select(_STAFF.id).where(_STAFF.code == code)).scalar()
+        if staff_id is None:
             raise SignInError(_("no staff member has the code {code}").format(code=code))
+        session.execute(update(STAFF_SIGN_IN).where(_STAFF.id == staff_id).values(**values))
+        if audited is not None:
+            from callqueue.audit import add_audit
+            from callqueue.clock import now as clock_now
+
+            change, action, detail = audited
+            change = change or Change(clock_now())
+            add_audit(
+                session,
+                at=change.at,
+                staff_id=change.by,
+                action=action,
+                table_name="staff",
+                row_id=staff_id,
+                household_id=None,
+                detail=detail,
+            )
 
 
 @dataclass

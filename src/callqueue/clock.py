@@ -10,6 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 CST = dt.timezone(dt.timedelta(hours=8), "CST")
+# The years a moment may fall in: a collection record of 1970 or 9999 is a typing slip or an
+# attack, and one such row would stop every later calendar sum (the holiday calendar, the
+# limitation deadlines three years on, SQLite's date functions).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class OutOfRange(ValueError):
+    """A moment outside FIRST_YEAR..LAST_YEAR."""
 
 
 def now() -> dt.datetime:
@@ -29,7 +37,16 @@ def parse_moment(text: str) -> dt.datetime:
         ) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(CST).replace(tzinfo=None)
+    check_year(moment)
     return moment
+
+
+def check_year(moment: dt.date) -> None:
+    """`OutOfRange` unless `moment` falls in FIRST_YEAR..LAST_YEAR."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise OutOfRange(
+            f"{moment.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} callqueue accepts"
+        )
 
 
 def resolve_moment(text: str | None) -> dt.datetime:

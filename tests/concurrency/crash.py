@@ -52,7 +52,11 @@ def main(argv: list[str]) -> None:
 
         import_ledger(store, Path(rest[0]), at=AT)
     elif kind == "payment":
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
         from callqueue.policy import DEFAULT_POLICY
+        from tests.entry_clock import follow_command_clock
+
+        follow_command_clock()  # the tests' fixed clock (tests/entry_clock.py)
         from callqueue.recording.entries import PaymentEntry
         from callqueue.recording.save import record_payment
 

@@ -68,6 +68,9 @@ def _entry_for(item: Any, code: str, at: dt.datetime, rng: random.Random, pay: b
 
 def work(job: Job, ready: Any, start: Any) -> None:
     """One collector's process: load, say ready, wait for the start, work, write the log."""
+    from tests.entry_clock import follow_command_clock
+
+    follow_command_clock()  # the tests' fixed clock (tests/entry_clock.py)
     from callqueue.policy import DEFAULT_POLICY
     from callqueue.recording.entries import PaymentEntry
     from callqueue.recording.save import record_outcome, record_payment

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shlex
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from callqueue.app.signin import PasswordSignInScreen, SignInScreen
 from callqueue.cli import main
 from callqueue.cli.serve import absolute_sqlite, session_command
 from callqueue.policy import DEFAULT_POLICY
-from callqueue.store.database import Store
+from callqueue.store.database import Store, open_store
 from callqueue.store.models import Staff
 from callqueue.workspace import StaffInfo
 
@@ -160,6 +161,16 @@ def test_staff_commands(
         capsys, "staff", "password", "wangfang", "--password-stdin", "--db", team_db
     )
     assert (code, out) == (0, "wangfang: password set\n"), err
+    # Now someone signs in: staff settings are for a signed-in manager only.
+    code, out, err = run(capsys, "staff", "os-user", "lina", "lina_os", "--db", team_db)
+    assert code == 1 and not out and "signs in nobody" in err
+    code, out, err = run(capsys, "--as", "manager", "staff", "os-user", "lina", "x", "--db", team_db)
+    assert code == 1 and "--as is for the demo and single-user mode" in err
+    code, _out, err = run(
+        capsys, "staff", "os-user", "manager", auth.current_os_user(), "--db", team_db
+    )
+    assert code == 1  # not even to map oneself: setting up is over
+    auth.set_os_user(open_store(team_db), "manager", auth.current_os_user())  # the IT person
     code, out, _err = run(capsys, "staff", "os-user", "lina", "lina_os", "--db", team_db)
     assert code == 0 and "lina_os" in out
     code, out, _err = run(capsys, "staff", "--db", team_db)
@@ -167,6 +178,14 @@ def test_staff_commands(
     wangfang = next(line for line in out.splitlines() if line.startswith("wangfang"))
     lina = next(line for line in out.splitlines() if line.startswith("lina"))
     assert " set " in wangfang and "lina_os" in lina
+    assert PASSWORD not in out and "$argon2" not in out
+    code, out, _err = run(capsys, "audit", "--json", "--db", team_db)
+    changes = [json.loads(line) for line in out.splitlines()]
+    assert [(c["action"], c["staff"], c["detail"]) for c in changes] == [
+        ("set_password", None, {"code": "wangfang", "password": "set"}),
+        ("set_os_user", None, {"code": "manager", "os_user": auth.current_os_user()}),
+        ("set_os_user", "manager", {"code": "lina", "os_user": "lina_os"}),
+    ]
     assert PASSWORD not in out and "$argon2" not in out
 
 

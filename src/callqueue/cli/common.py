@@ -95,11 +95,19 @@ class Commands:
 
 def resolve_moment(text: str | None) -> dt.datetime:
     """The moment every command runs at: `--at`, else now (CST). Checked for every command."""
+    from callqueue.clock import FIRST_YEAR, LAST_YEAR, OutOfRange
     from callqueue.clock import resolve_moment as resolve
     from callqueue.i18n import _
 
     try:
         return resolve(text)
+    except OutOfRange:
+        raise UserError(
+            _(
+                "--at {text} is outside the years {first}-{last}; give the moment the work "
+                "was done, e.g. 2026-11-27T10:30 (China Standard Time)"
+            ).format(text=text, first=FIRST_YEAR, last=LAST_YEAR)
+        ) from None
     except ValueError:
         raise UserError(
             _(

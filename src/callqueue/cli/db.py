@@ -82,6 +82,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         raise UserError(_("{path} exists; choose another name or add --force").format(path=target))
     if target.resolve() == source.resolve():
         raise UserError(_("the backup cannot replace the database itself"))
+    _as_manager(args)  # a copy of everything: for managers (and one person's own file)
     pages = backup_sqlite(source, target)
     print(
         _("backup of {source} written to {target} ({pages} pages, integrity ok)").format(
@@ -89,6 +90,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _as_manager(args: argparse.Namespace) -> None:
+    from callqueue.access import Need
+    from callqueue.cli.common import open_store_for, signed_in
+
+    store = open_store_for(args)
+    try:
+        with store.session() as session:
+            signed_in(args, store, session, Need.MANAGE)
+    finally:
+        store.close()
 
 
 def backup_sqlite(source: Path, target: Path) -> int:

@@ -13,6 +13,7 @@ from callqueue.cli.common import (
     calendar_warning_text,
     open_store_for,
     policy_for,
+    signed_in,
 )
 from callqueue.i18n import (
     SOURCE_LANGUAGE,
@@ -65,19 +66,14 @@ def cmd_queue(args: argparse.Namespace) -> int:
         raise UserError(_("--limit must be at least 1"))
     policy = policy_for(args)
     channels = frozenset(Channel) if args.channel == "all" else frozenset({Channel(args.channel)})
-    from callqueue.access import NotAllowed, check_building, command_access
+    from callqueue.access import NotAllowed, check_building
 
     store = open_store_for(args)
     try:
         with store.session() as session:
             # Roles in the core: a collector or leader asking for another team's building is
             # refused, not shown it (without --as, single-user mode: the owner sees all).
-            try:
-                access = command_access(store, session, args.staff)
-            except NotAllowed as refused:
-                if args.staff:
-                    scope_for_staff(session, args.staff)  # an unknown code: UnknownScope
-                raise UserError(str(refused)) from None
+            access = signed_in(args, store, session)
             actor = access.code
             if args.building:
                 scope = scope_for_building(session, args.building)

@@ -47,16 +47,20 @@ KINDS = (
 
 # The options each kind uses (argparse dests); any other option given is a mistake.
 USED: dict[str, frozenset[str]] = {
-    "outcome": frozenset({"channel", "outcome", "note", "phone", "callback", "proof", "category"}),
+    "outcome": frozenset({"channel", "outcome", "note", "phone", "callback", "proof", "category",
+                          "late_reason"}),
     "promise": frozenset(
-        {"date", "amount", "method", "instalment", "reason", "note", "channel", "phone"}
+        {"date", "amount", "method", "instalment", "reason", "note", "channel", "phone",
+         "late_reason"}
     ),
     "complaint": frozenset(
-        {"category", "outside_duty", "description", "handler_code", "report_back", "dispute"}
+        {"category", "outside_duty", "description", "handler_code", "report_back", "dispute",
+         "late_reason"}
     ),
-    "progress": frozenset({"complaint", "status", "note"}),
-    "payment": frozenset({"amount", "pay_channel", "receipt", "periods", "note", "visit"}),
-    "letter": frozenset({"letter_kind", "delivered", "proof", "deadline", "note"}),
+    "progress": frozenset({"complaint", "status", "note", "late_reason"}),
+    "payment": frozenset({"amount", "pay_channel", "receipt", "periods", "note", "visit",
+                          "late_reason"}),
+    "letter": frozenset({"letter_kind", "delivered", "proof", "deadline", "note", "late_reason"}),
     "correct": frozenset({"contact", "reason", "outcome", "channel", "note", "phone", "proof",
                           "callback", "deadline"}),
     "reverse": frozenset({"payment", "reason"}),
@@ -70,7 +74,7 @@ OPTION_NAMES = {
     "complaint": "--complaint", "status": "--status", "receipt": "--receipt",
     "periods": "--periods", "pay_channel": "--pay-channel", "visit": "--visit",
     "letter_kind": "--kind", "delivered": "--delivered", "deadline": "--deadline",
-    "contact": "--contact", "payment": "--payment",
+    "contact": "--contact", "payment": "--payment", "late_reason": "--late-reason",
 }  # fmt: skip
 
 # Entry fields whose option is spelled differently, shown as `field (--option)`.
@@ -99,6 +103,7 @@ kinds and their options:
              [--callback TIME] [--deadline DATE]: a new entry pointing at the contact;
              what is not given stays as recorded (docs/history.md)
   reverse    --payment ID --reason WHY: a negative payment pointing at the payment
+any kind but correct and reverse: [--late-reason WHY] (over 7 days late: leaders only)
 dates: 2026-11-30, 11-30, +3 (days from today); times: 2026-11-30 15:00, +1 15:00, 15:00
 """
 
@@ -136,6 +141,8 @@ def register(commands: Commands) -> None:
         "--deadline": "the payment deadline the letter gives",
         "--contact": "the contact to correct (its number: contacts#N in `callqueue audit`)",
         "--payment": "the payment to reverse (its number: payments#N in `callqueue audit`)",
+        "--late-reason": "why it is entered more than 7 days after it happened (team leaders "
+        "and managers, up to 30 days; kept in the audit log)",
     }
     dests = {"--kind": "letter_kind", "--handler": "handler_code"}  # `handler`: the command
     metavars = {
@@ -348,6 +355,7 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
         return e.OutcomeEntry(
             household_key=key,
             staff_code=staff,
+            late_reason=args.late_reason,
             at=at,
             channel=args.channel or "call",
             outcome=args.outcome or "no_answer",
@@ -362,6 +370,7 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
         return e.PromiseEntry(
             household_key=key,
             staff_code=staff,
+            late_reason=args.late_reason,
             at=at,
             promised_date=promised or e.default_promise_date(at, policy),
             amount=_or(fields.amount("amount", args.amount), args.amount, Decimal("1.00")),
@@ -378,6 +387,7 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
         return e.ComplaintEntry(
             household_key=key,
             staff_code=staff,
+            late_reason=args.late_reason,
             at=at,
             category=category,
             within_duty=not (args.outside_duty or category == "outside_duty"),
@@ -392,6 +402,7 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
         return e.ComplaintProgressEntry(
             complaint_id=complaint_id,
             staff_code=staff,
+            late_reason=args.late_reason,
             at=at,
             status=args.status or "in_progress",
             note=args.note or "",
@@ -404,8 +415,9 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
         return e.PaymentEntry(
             household_key=key,
             staff_code=staff,
+            late_reason=args.late_reason,
             at=at,
-            amount=amount or Decimal("1.00"),
+            amount=amount if amount is not None else Decimal("1.00"),  # a placeholder: required
             channel=args.pay_channel or "wechat",
             receipt_no=args.receipt,
             periods=fields.periods("periods", args.periods),
@@ -419,6 +431,7 @@ def _build(kind: str, args: argparse.Namespace, fields: TextFields, policy: Poli
     return e.LetterEntry(
         household_key=key,
         staff_code=staff,
+        late_reason=args.late_reason,
         at=at,
         kind=args.letter_kind or "reminder",
         delivered=args.delivered,

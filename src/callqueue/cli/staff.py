@@ -1,7 +1,9 @@
 """`callqueue staff`: who works here and how they sign in (passwords, operating-system accounts).
 
-Whoever can open the database can run these: on PostgreSQL the database's own credentials
-decide who administers callqueue; a SQLite file is as safe as the folder it is in.
+Managers run these, signed in like for any other command (`access.command_access`). While
+nobody can sign in yet (no password, no account: a new database) whoever can open the
+database sets up the first sign-in: on PostgreSQL its own credentials decide who that is,
+a SQLite file is as safe as the folder it is in. Every change is an audit row.
 """
 
 from __future__ import annotations
@@ -9,9 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from callqueue.cli.common import Commands, UserError, add_common, open_store_for
+from callqueue.cli.common import Commands, UserError, add_common, open_store_for, signed_in
 from callqueue.i18n import _, role_label
+
+if TYPE_CHECKING:
+    from callqueue.access import Access
+    from callqueue.store.database import Store
 
 
 def register(commands: Commands) -> None:
@@ -47,11 +54,23 @@ def register(commands: Commands) -> None:
         add_common(parser, top=False)
 
 
+def _manager(args: argparse.Namespace, store: Store) -> Access:
+    """A manager signed in, or anyone who can open the database while nobody can sign in."""
+    from callqueue.access import Need, owner_access
+    from callqueue.auth import anyone_signs_in
+
+    if not anyone_signs_in(store):
+        return owner_access()
+    with store.session() as session:
+        return signed_in(args, store, session, Need.MANAGE)
+
+
 def cmd_staff_list(args: argparse.Namespace) -> int:
     from callqueue.auth import is_shared, list_accounts
 
     store = open_store_for(args)
     try:
+        _manager(args, store)
         accounts = list_accounts(store)
         shared = is_shared(store)
     finally:
@@ -92,14 +111,15 @@ def _print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> No
 
 
 def cmd_staff_password(args: argparse.Namespace) -> int:
-    from callqueue.auth import SignInError, check_password_rules, set_password
+    from callqueue.auth import Change, SignInError, check_password_rules, set_password
 
     password = None if args.clear else _read_password(args.password_stdin)
     store = open_store_for(args)
     try:
+        change = Change(args.moment, _manager(args, store).staff_id)
         if password is not None:
             check_password_rules(password)
-        set_password(store, args.code, password)
+        set_password(store, args.code, password, change)
     except SignInError as error:
         raise UserError(str(error)) from None
     finally:
@@ -131,13 +151,14 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def cmd_staff_os_user(args: argparse.Namespace) -> int:
-    from callqueue.auth import SignInError, set_os_user
+    from callqueue.auth import Change, SignInError, set_os_user
 
     if bool(args.clear) == bool(args.user):
         raise UserError(_("give an operating-system account, or --clear"))
     store = open_store_for(args)
     try:
-        set_os_user(store, args.code, None if args.clear else args.user)
+        change = Change(args.moment, _manager(args, store).staff_id)
+        set_os_user(store, args.code, None if args.clear else args.user, change)
     except SignInError as error:
         raise UserError(str(error)) from None
     finally:

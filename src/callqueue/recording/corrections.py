@@ -61,6 +61,7 @@ from callqueue.recording.save import (
     Recorded,
     _audit,
     _check_access,
+    _check_when,
     _find_household,
     _find_staff,
     _new_id,
@@ -412,6 +413,11 @@ def correct_contact(
                 problems,
             )
             _check_access(session, staff, household, problems)
+            # A correction may move when the contact happened: that time meets the same rule.
+            corrected_at, field = (
+                (entry.contact_at, "contact_at") if entry.contact_at else (entry.at, "at")
+            )
+            _check_when(session, corrected_at, staff, now, problems, entry.reason, field)
             problems += validate_contact_correction(entry, original, now=now, policy=policy)
         else:
             problems += _check_only_entry(entry, now)
@@ -574,6 +580,7 @@ def reverse_payment(
                 problems,
             )
             _check_access(session, staff, household, problems)
+            _check_when(session, entry.at, staff, now, problems, entry.reason)
             if entry.at < original.paid_at:
                 problems.append(
                     Problem(

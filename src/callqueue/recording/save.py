@@ -27,8 +27,15 @@ from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
+from callqueue import entry_time
 from callqueue.access import access_for, building_of
 from callqueue.audit import AuditAction, add_audit, row_values
+from callqueue.entry_time import (
+    COLLECTOR_LATE_DAYS,
+    ENTERED_KEY,
+    LATE_REASON_KEY,
+    lateness_problem,
+)
 from callqueue.household_key import parse_key
 from callqueue.i18n import (
     _,
@@ -198,6 +205,26 @@ def _check_access(
         problems.append(Problem("household_key", access.refusal(building, household.key)))
 
 
+def _check_when(
+    session: Session,
+    at: dt.datetime,
+    staff: Staff | None,
+    now: dt.datetime,
+    problems: list[Problem],
+    late_reason: str | None,
+    field: str = "at",
+) -> None:
+    """The entry-time rule (`callqueue.entry_time`) for an event at `at`; and this
+    transaction's entry time, which `_new_id` puts on every row and `_audit` on its row."""
+    entered = entry_time.entered_at(session, now)
+    session.info[ENTERED_KEY] = entered
+    late = entered - at > dt.timedelta(days=COLLECTOR_LATE_DAYS)
+    session.info[LATE_REASON_KEY] = (late_reason or "").strip() if late else None
+    problem = lateness_problem(at, entered, None if staff is None else staff.role, late_reason)
+    if problem and not any(p.field == field for p in problems):
+        problems.append(Problem(field, problem))
+
+
 def _audit(
     session: Session,
     action: AuditAction,
@@ -209,9 +236,13 @@ def _audit(
     household_id: int | None,
     detail: dict[str, object],
 ) -> None:
+    late_reason = session.info.get(LATE_REASON_KEY)
+    if late_reason:
+        detail = {**detail, "late_reason": late_reason}
     add_audit(
         session,
         at=now,
+        entered_at=session.info.get(ENTERED_KEY),
         staff_id=None if staff is None else staff.id,
         action=action,
         table_name=table_name,
@@ -267,6 +298,8 @@ def _staff_id(staff: Staff | None) -> int:
 def _new_id(
     session: Session, row: Contact | Promise | Complaint | ComplaintUpdate | Payment
 ) -> int:
+    """Insert `row` with this transaction's entry time (`_check_when`); its id."""
+    row.entered_at = session.info.get(ENTERED_KEY)
     session.add(row)
     session.flush()
     assert row.id is not None
@@ -298,6 +331,7 @@ def record_outcome(
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
         _check_access(session, staff, household, problems)
+        _check_when(session, entry.at, staff, now, problems, entry.late_reason)
         phone = _phone_or_none(entry.phone_number)
         wrong: list[Phone] = []
         if entry.outcome == ContactOutcome.WRONG_NUMBER and household is not None:
@@ -450,6 +484,7 @@ def record_promise(
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
         _check_access(session, staff, household, problems)
+        _check_when(session, entry.at, staff, now, problems, entry.late_reason)
         outstanding = None if household is None else household_outstanding(session, _ids(household))
         problems += validate_promise(entry, now=now, policy=policy, outstanding=outstanding)
         raise_if_any(problems, entry)
@@ -554,6 +589,7 @@ def record_complaint(
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
         _check_access(session, staff, household, problems)
+        _check_when(session, entry.at, staff, now, problems, entry.late_reason)
         handler = _find_staff(session, entry.handler_code, problems, "handler_code")
         raise_if_any(problems, entry)
         household_id = _ids(household)
@@ -625,6 +661,7 @@ def record_complaint_progress(
                 problems.append(
                     Problem("complaint_id", _("no complaint #{id}").format(id=entry.complaint_id))
                 )
+        _check_when(session, entry.at, staff, now, problems, entry.late_reason)
         if complaint is not None:
             _check_access(session, staff, session.get(Household, complaint.household_id), problems)
             if complaint.status == ComplaintStatus.CLOSED:
@@ -769,6 +806,7 @@ def _plan_payment(
     household = _find_household(session, entry.household_key, problems)
     staff = _find_staff(session, entry.staff_code, problems)
     _check_access(session, staff, household, problems)
+    _check_when(session, entry.at, staff, now, problems, entry.late_reason)
     parts: list[tuple[ChargeLine, Decimal]] = []
     if household is not None and not any(p.field in ("amount", "periods") for p in problems):
         lines = _open_lines(session, _ids(household), lock=lock)
@@ -960,6 +998,7 @@ def record_letter(
         household = _find_household(session, entry.household_key, problems)
         staff = _find_staff(session, entry.staff_code, problems)
         _check_access(session, staff, household, problems)
+        _check_when(session, entry.at, staff, now, problems, entry.late_reason)
         raise_if_any(problems, entry)
         deadline = entry.deadline
         if deadline is None and entry.kind == LetterKind.WRITTEN_DEMAND:

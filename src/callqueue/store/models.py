@@ -281,6 +281,7 @@ class Contact(SQLModel, table=True):
     corrects_id: int | None = Field(
         default=None, sa_column=_fk("contacts.id", nullable=True, index=False)
     )
+    entered_at: dt.datetime | None = Field(default=None, sa_type=CstDateTime)  # typed in
 
 
 class Promise(SQLModel, table=True):
@@ -303,6 +304,7 @@ class Promise(SQLModel, table=True):
         default=PromiseStatus.OPEN, sa_column=Column(String(12), nullable=False, index=True)
     )
     settled_at: dt.datetime | None = Field(default=None, sa_type=CstDateTime)
+    entered_at: dt.datetime | None = Field(default=None, sa_type=CstDateTime)  # typed in
 
 
 class Complaint(SQLModel, table=True):
@@ -324,6 +326,7 @@ class Complaint(SQLModel, table=True):
     )
     resolution: str | None = Field(default=None, sa_column=Column(Text))
     closed_at: dt.datetime | None = Field(default=None, sa_type=CstDateTime)
+    entered_at: dt.datetime | None = Field(default=None, sa_type=CstDateTime)  # typed in
 
 
 class ComplaintUpdate(SQLModel, table=True):
@@ -336,6 +339,7 @@ class ComplaintUpdate(SQLModel, table=True):
     at: dt.datetime = Field(sa_type=CstDateTime)
     status: str = Field(sa_column=Column(String(12), nullable=False))
     note: str = Field(sa_column=Column(Text, nullable=False))
+    entered_at: dt.datetime | None = Field(default=None, sa_type=CstDateTime)  # typed in
 
 
 class Payment(SQLModel, table=True):
@@ -353,6 +357,7 @@ class Payment(SQLModel, table=True):
     corrects_id: int | None = Field(
         default=None, sa_column=_fk("payments.id", nullable=True, index=False)
     )
+    entered_at: dt.datetime | None = Field(default=None, sa_type=CstDateTime)  # typed in
 
 
 class PaymentAllocation(SQLModel, table=True):
@@ -440,6 +445,17 @@ class AuditEntry(SQLModel, table=True):
     row_id: int | None = None
     household_id: int | None = Field(default=None, sa_column=_fk("households.id", nullable=True))
     detail: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    entered_at: dt.datetime | None = Field(default=None, sa_type=CstDateTime)  # typed in
+
+
+class SignInAttempt(SQLModel, table=True):
+    """Wrong passwords in a row for one typed staff code, and the pause they earned: kept in
+    the database so the pause holds across processes (each browser tab is one)."""
+
+    __tablename__ = "sign_in_attempts"
+    code: str = Field(sa_column=Column(String(64), primary_key=True))
+    failures: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    paused_until: dt.datetime | None = Field(default=None, sa_type=CstDateTime)
 
 
 def table_of(model: type[SQLModel]) -> Table:
