@@ -1,4 +1,12 @@
-"""The callqueue app: sign in, load the queue in a worker, show it, keep it current."""
+"""The callqueue app: sign in, load the queue in a worker, show it, keep it current.
+
+Nobody gets past the sign-in: until someone signs in the app has no `Workspace` (the one
+object that reads the queue and households for a staff member), and `signed_in` is the one
+guard everything consults. Before sign-in the screen stack holds only the sign-in screen;
+`check_action` lets no app-level action run but quitting (so Ctrl+P opens no palette);
+`push_screen` refuses every screen but the sign-in screens; the palette's providers find
+and offer nothing. A browser session (`callqueue serve`) is the same app.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App
+from textual.screen import Screen
 
 from callqueue.app.commands import WorkCommands
 from callqueue.app.keys import bind_keys
 from callqueue.app.messages import QueueReady, Refused, Saved, StaffListed, WorkFailed
 from callqueue.app.queue_screen import CHANNEL_CYCLE, QueueScreen
-from callqueue.app.signin import PasswordSignInScreen, SignInScreen
+from callqueue.app.signin import SIGN_IN_SCREENS, PasswordSignInScreen, SignInScreen
 from callqueue.i18n import _
 from callqueue.policy import Policy
 from callqueue.queue.actions import Channel
@@ -24,6 +33,13 @@ from callqueue.workspace import Workspace, list_staff
 
 if TYPE_CHECKING:
     from callqueue.app.forms import Entry, EntryForm
+
+
+ALLOWED_UNSIGNED = frozenset({"quit", "help_quit"})  # app actions anyone may run
+
+
+class NotSignedIn(Exception):
+    """Something asked for a staff member's work before anyone signed in."""
 
 
 def crash_message(log: Path | None) -> str:
@@ -70,8 +86,47 @@ class CallqueueApp(App[None]):
         super().__init__()
         bind_keys(self, [("q", "quit", _("Quit"))])
         self.store = store
-        self.workspace = Workspace(store, policy, staff_code=staff_code, clock=clock)
+        self.policy = policy
+        self.clock = clock
+        self._workspace: Workspace | None = None
         self.queue_screen = QueueScreen()
+        if staff_code:  # `--as`, or the operating-system account: signed in already
+            self._workspace = Workspace(store, policy, staff_code=staff_code, clock=clock)
+
+    # -- the sign-in gate: the one place that decides whether anyone may see or do anything --
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether a staff member has signed in (there is a workspace only then)."""
+        return self._workspace is not None
+
+    @property
+    def workspace(self) -> Workspace:
+        """The signed-in staff member's workspace; before sign-in there is none to read."""
+        if self._workspace is None:
+            raise NotSignedIn
+        return self._workspace
+
+    def start_work(self, staff_code: str) -> None:
+        """Signed in: the workspace for `staff_code`, the queue screen, the queue loading."""
+        self._workspace = Workspace(
+            self.store, self.policy, staff_code=staff_code, clock=self.clock
+        )
+        self.push_screen(self.queue_screen)
+        self.load_queue()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Before sign-in no app-level action runs but quitting: no palette (Ctrl+P), no
+        keys panel, no screen switching. (The sign-in screen's own keys are its own.)"""
+        if not self.signed_in:
+            return action in ALLOWED_UNSIGNED
+        return super().check_action(action, parameters)
+
+    def push_screen(self, screen: Screen[Any] | str, *args: Any, **kwargs: Any) -> Any:
+        """Before sign-in only a sign-in screen can be shown (the palette is a screen too)."""
+        if not self.signed_in and not isinstance(screen, SIGN_IN_SCREENS):
+            raise NotSignedIn
+        return super().push_screen(screen, *args, **kwargs)
 
     # -- an error nobody caught: the log gets the traceback, the collector a sentence -----------
 
@@ -93,11 +148,11 @@ class CallqueueApp(App[None]):
         self._close_messages_no_wait()
 
     def on_mount(self) -> None:
-        self.push_screen(self.queue_screen)
-        if self.workspace.staff_code:
+        if self._workspace is not None:
+            self.push_screen(self.queue_screen)
             self.load_queue()
         else:
-            self.fetch_staff()
+            self.fetch_staff()  # then only the sign-in screen
 
     def action_keys(self) -> None:
         """Every key of the screen in a side panel (? again hides it)."""
@@ -130,9 +185,9 @@ class CallqueueApp(App[None]):
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def load_queue(self) -> None:
         try:
-            if self.workspace.staff_code:
-                self.workspace.release_all()  # a crash's leftovers: this collector is back
-            self.post_message(QueueReady(self.workspace.load()))
+            workspace = self.workspace  # none before sign-in: nothing is read
+            workspace.release_all()  # a crash's leftovers: this collector is back
+            self.post_message(QueueReady(workspace.load()))
         except Exception as error:
             self.post_message(WorkFailed(self._failure(error)))
 
@@ -199,9 +254,9 @@ class CallqueueApp(App[None]):
     def refresh_held(self) -> None:
         """Other collectors' claims came or went: move only those households (and repaint
         only then: most ticks of the timer change nothing)."""
-        queue = self.workspace.queue
-        if queue is None:
+        if self._workspace is None or self._workspace.queue is None:
             return
+        queue = self._workspace.queue
         try:
             before = queue.held
             if self.workspace.refresh_held().held != before:
@@ -211,7 +266,7 @@ class CallqueueApp(App[None]):
 
     def on_unmount(self) -> None:
         """Quitting: give up every household held, so nobody waits for a lease to run out."""
-        if self.workspace.staff_code and self.workspace.queue is not None:
+        if self._workspace is not None and self._workspace.queue is not None:
             try:
                 self.workspace.release_all()
             except Exception as error:  # the leases run out by themselves
@@ -228,9 +283,8 @@ class CallqueueApp(App[None]):
 
         saver = saver_for(entry)
         try:
-            recorded = saver(
-                self.store, entry, now=self.workspace.clock(), policy=self.workspace.policy
-            )
+            workspace = self.workspace
+            recorded = saver(workspace.store, entry, now=workspace.clock(), policy=workspace.policy)
         except EntryInvalid as refused:
             form.post_message(Refused(refused.problems))
             return
@@ -254,6 +308,8 @@ class CallqueueApp(App[None]):
     def _failure(error: Exception) -> str:
         from callqueue.crash import record_crash
 
+        if isinstance(error, NotSignedIn):  # the gate held: nothing was read, nothing broke
+            return _("Sign in first.")
         log = record_crash(error)
         return _("Could not read the database ({kind}); details in {log}").format(
             kind=type(error).__name__, log=log
@@ -265,8 +321,7 @@ class CallqueueApp(App[None]):
     def sign_in(self, message: StaffListed) -> None:
         def chosen(code: str | None) -> None:
             if code:
-                self.workspace.staff_code = code
-                self.load_queue()
+                self.start_work(code)
 
         if self.shared_sign_in:
             self.push_screen(PasswordSignInScreen(self.store), chosen)

@@ -3,6 +3,10 @@
 Typing a room, an owner's name or part of a phone number finds households in the
 collector's buildings, queued or not; the other entries act on the household in hand (the
 open panel's, else the one under the queue's cursor) or narrow the queue.
+
+Before sign-in the app opens no palette (`CallqueueApp.check_action`); should one open
+anyway, these providers find and offer nothing, and opening a household is refused by
+`CallqueueApp.push_screen`: the same `signed_in` guard decides all three.
 """
 
 from __future__ import annotations
@@ -72,10 +76,14 @@ class WorkCommands(Provider):
         return found
 
     async def discover(self) -> Hits:
+        if not self.callqueue.signed_in:
+            return
         for title, command, help_text in self.commands():
             yield DiscoveryHit(title, command, help=help_text or None)
 
     async def search(self, query: str) -> Hits:
+        if not self.callqueue.signed_in:
+            return
         matcher = self.matcher(query)
         for title, command, help_text in self.commands():
             score = matcher.match(title)
@@ -100,6 +108,8 @@ class WorkCommands(Provider):
     def open_household(self, item: Item) -> None:
         from callqueue.app.household_screen import HouseholdScreen
 
+        if not self.callqueue.signed_in:
+            return
         while isinstance(self.app.screen, HouseholdScreen):
             self.app.pop_screen()
         self.app.push_screen(HouseholdScreen(item))

@@ -151,3 +151,6 @@ class PasswordSignInScreen(ModalScreen[str]):
 
     def _say(self, text: str) -> None:
         self.query_one("#signin-message", Label).update(text)
+
+
+SIGN_IN_SCREENS = (SignInScreen, PasswordSignInScreen)  # all that shows before sign-in
