@@ -104,7 +104,9 @@ def database_error_text(error: BaseException) -> str | None:
         return None
     if not isinstance(error, DBAPIError):
         return None
-    driver = str(error.orig).strip().splitlines()[0] if error.orig is not None else ""
+    from callqueue.store.database import driver_text
+
+    driver = driver_text(error)
     lowered = driver.lower()
     kind = next((k for text, k in _DATABASE_ENVIRONMENT.items() if text in lowered), None)
     if kind is None and not isinstance(error.orig, OSError):

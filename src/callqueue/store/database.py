@@ -174,11 +174,22 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
 
             raise DatabaseError(
                 _("cannot open the database {url}: {error}").format(
-                    url=_redact(resolved), error=error
+                    url=_redact(resolved), error=driver_text(error)
                 )
             ) from error
         raise
     return Store(resolved, engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def driver_text(error: BaseException) -> str:
+    """What the database driver said, in its own first line: without SQLAlchemy's wrapping
+    (the statement, the parameters, a help link) that means nothing to a user."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        error = error.orig
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def _redact(url: str) -> str:
