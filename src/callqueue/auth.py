@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -383,31 +381,3 @@ def _update_staff(
                 household_id=None,
                 detail=detail,
             )
-
-
-@dataclass
-class Throttle:
-    """Wrong sign-in tries: after `tries` in a row, a pause of `pause` seconds."""
-
-    tries: int = SIGN_IN_TRIES
-    pause: float = SIGN_IN_PAUSE_SECONDS
-    clock: Callable[[], float] = time.monotonic
-    failures: int = 0
-    paused_until: float = field(default=0.0)
-
-    def wait_left(self) -> float:
-        """Seconds before the next try is allowed (0: now)."""
-        return max(0.0, self.paused_until - self.clock())
-
-    def failed(self) -> float:
-        """Count a wrong try; the pause it starts (0 while tries are left)."""
-        self.failures += 1
-        if self.failures >= self.tries:
-            self.failures = 0
-            self.paused_until = self.clock() + self.pause
-            return self.pause
-        return 0.0
-
-    def succeeded(self) -> None:
-        self.failures = 0
-        self.paused_until = 0.0

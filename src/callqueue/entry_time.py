@@ -85,9 +85,9 @@ def lateness_problem(
             "{days} days (a team leader may enter it, with a reason)"
         ).format(at=f"{at:%Y-%m-%d %H:%M}", days=COLLECTOR_LATE_DAYS)
     if late > dt.timedelta(days=LEADER_LATE_DAYS):
-        return _(
-            "{at} is more than {days} days ago; nothing that old can be entered"
-        ).format(at=f"{at:%Y-%m-%d %H:%M}", days=LEADER_LATE_DAYS)
+        return _("{at} is more than {days} days ago; nothing that old can be entered").format(
+            at=f"{at:%Y-%m-%d %H:%M}", days=LEADER_LATE_DAYS
+        )
     if not (late_reason or "").strip():
         return _(
             "{at} is more than {days} days ago: say why it is entered late (--late-reason)"

@@ -252,9 +252,11 @@ def test_late_entry_rules_by_role(monkeypatch: pytest.MonkeyPatch, shared: Store
         letter(forty_days, "wang", "纸质登记补录"), forty_days
     )
     future = AT + dt.timedelta(hours=1)  # the command's clock says so; the machine's does not
-    assert "is in the future (it is now 2026-11-27 10:30)" in refused(letter(future, "wang"), future)
+    said = refused(letter(future, "wang"), future)
+    assert "is in the future (it is now 2026-11-27 10:30)" in said
     before = state(shared)
-    done = record_letter(shared, letter(twenty_days, "wang", "纸质登记补录"), now=twenty_days, policy=P)
+    late = letter(twenty_days, "wang", "纸质登记补录")
+    done = record_letter(shared, late, now=twenty_days, policy=P)
     with shared.session() as s:
         row = s.get(Contact, done.contact_id)
         audit = s.execute(select(AuditEntry).order_by(col(AuditEntry.id).desc())).scalars().first()
@@ -270,7 +272,8 @@ def test_single_user_file_keeps_the_command_clock(
 ) -> None:
     monkeypatch.setattr(entry_time, "real_now", lambda: dt.datetime(2030, 1, 1))
     store = prepare(sqlite_store)
-    done = record_outcome(store, OutcomeEntry(KEY, "lina", AT, "call", "no_answer"), now=AT, policy=P)
+    entry = OutcomeEntry(KEY, "lina", AT, "call", "no_answer")
+    done = record_outcome(store, entry, now=AT, policy=P)
     with store.session() as s:
         row = s.get(Contact, done.contact_id)
     assert row is not None and row.entered_at == AT  # one person's file: --at pins it all
@@ -280,7 +283,8 @@ def test_single_user_file_keeps_the_command_clock(
 
 
 def test_direct_sql_cannot_change_the_history(ledger: Store) -> None:
-    record_payment(ledger, PaymentEntry(KEY, "lina", AT, Decimal("100.00"), "wechat", None), now=AT, policy=P)  # fmt: skip
+    paid = PaymentEntry(KEY, "lina", AT, Decimal("100.00"), "wechat", None)
+    record_payment(ledger, paid, now=AT, policy=P)
     record_outcome(ledger, OutcomeEntry(KEY, "lina", AT, "call", "no_answer"), now=AT, policy=P)
     refused = [
         "UPDATE payments SET amount = 1",

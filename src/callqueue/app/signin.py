@@ -19,10 +19,10 @@ from textual.widgets import Input, Label
 from callqueue.app.choice import ChoiceScreen
 from callqueue.i18n import _, role_label
 from callqueue.store.database import Store
+from callqueue.workspace import StaffInfo
 
 if TYPE_CHECKING:
-    from callqueue.auth import Throttle
-from callqueue.workspace import StaffInfo
+    from callqueue.auth import SignInError
 
 
 class SignInScreen(ChoiceScreen):
@@ -42,7 +42,9 @@ class PasswordSignInScreen(ModalScreen[str]):
     """Staff code and password (masked); dismisses with the staff code once they match.
 
     A refusal never says whether the code or the password was wrong. After three wrong
-    tries in a row the form pauses (`callqueue.auth.Throttle`). Escape does not leave it.
+    tries in a row for a code the form pauses; the pause is kept in the database
+    (`callqueue.auth.sign_in`), so another tab or a restart does not lift it. Escape does
+    not leave the form.
     """
 
     BINDINGS = [Binding("escape", "nothing", show=False)]
@@ -55,12 +57,9 @@ class PasswordSignInScreen(ModalScreen[str]):
     PasswordSignInScreen #signin-message { color: $error; height: auto; }
     """
 
-    def __init__(self, store: Store, throttle: Throttle | None = None) -> None:
+    def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        from callqueue.auth import Throttle
-
-        self.throttle = throttle or Throttle()
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -88,39 +87,40 @@ class PasswordSignInScreen(ModalScreen[str]):
         if not code:
             self.query_one("#code", Input).focus()
             return
-        if self.throttle.wait_left() > 0:
-            self._pause_message()
-            return
         self._set_busy(True)
         self.check(code, password)
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def check(self, code: str, password: str) -> None:
         """argon2 takes a moment on purpose: off the screen's thread."""
-        try:
-            from callqueue.auth import verify
+        from callqueue.auth import SignInError, sign_in
 
-            staff = verify(self.store, code, password)
+        try:
+            staff = sign_in(self.store, code, password)
+        except SignInError as refused:
+            self.app.call_from_thread(self._refused, refused)
+            return
         except Exception as error:
             self.app.call_from_thread(self._failed, error)
             return
-        self.app.call_from_thread(self._checked, staff)
+        self.app.call_from_thread(self.dismiss, staff.code)
 
-    def _checked(self, staff: StaffInfo | None) -> None:
-        if staff is not None:
-            self.throttle.succeeded()
-            self.dismiss(staff.code)
-            return
+    def _refused(self, refused: SignInError) -> None:
+        from callqueue.auth import SIGN_IN_TRIES, SignInPaused
+
         password = self.query_one("#password", Input)
         password.value = ""
-        pause = self.throttle.failed()
-        if pause:
-            self._pause_message()
-            self.set_timer(pause, self._resume)
-        else:
-            self._say(_("Wrong staff code or password. Try again."))
-            self._set_busy(False)
-            password.focus()
+        if isinstance(refused, SignInPaused):
+            self._say(
+                _("Wrong staff code or password {tries} times. Wait {seconds} seconds.").format(
+                    tries=SIGN_IN_TRIES, seconds=refused.seconds
+                )
+            )
+            self.set_timer(refused.seconds, self._resume)
+            return
+        self._say(_("Wrong staff code or password. Try again."))
+        self._set_busy(False)
+        password.focus()
 
     def _failed(self, error: Exception) -> None:
         from callqueue.crash import record_crash
@@ -132,13 +132,6 @@ class PasswordSignInScreen(ModalScreen[str]):
             )
         )
         self._set_busy(False)
-
-    def _pause_message(self) -> None:
-        self._say(
-            _("Wrong staff code or password {tries} times. Wait {seconds} seconds.").format(
-                tries=self.throttle.tries, seconds=round(self.throttle.wait_left())
-            )
-        )
 
     def _resume(self) -> None:
         self._say(_("Try again."))
