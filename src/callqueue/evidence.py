@@ -9,8 +9,16 @@ their progress, and the household's audit rows. Every sheet has a header row; mo
 exact (written from Decimal, formatted 0.00), dates and times are Excel dates.
 
 The file's SHA-256 is returned and kept as an audit row (`evidence_export`), so the file can
-later be shown to be the one exported, unaltered. Phone numbers are in full only for staff
-who may see them (the household's team and managers; `access.Access.sees_phones`).
+later be shown to be the one exported, unaltered. The file is whole or absent: it is built in
+memory, written to a hidden `.part` file beside the target, hashed, the audit row committed,
+and only then renamed into place; any failure (the workbook, a read-only database, a full
+disk, an interruption) removes the `.part` file and leaves the target as it was.
+
+What people typed is written as text, never as a formula (`safe_text.cell_value`: a note
+`=HYPERLINK(…)` gets a leading `'`), without the control characters old rows may hold.
+
+Phone numbers are in full only for staff who may see them (the household's team and
+managers; `access.Access.sees_phones`).
 
 openpyxl is imported only here, and only when a file is written.
 """
@@ -46,6 +54,7 @@ from callqueue.policy import Policy
 from callqueue.privacy import mask_phone
 from callqueue.queue.facts import evidence_of
 from callqueue.queue.records import load_records
+from callqueue.safe_text import append_row, staged_file, workbook_bytes
 from callqueue.store.models import (
     ChargeLine,
     Complaint,
@@ -141,20 +150,20 @@ class _Sheet:
 
         self.sheet = book.create_sheet(title=title[:31])
         self.formats = [fmt for _h, fmt in headers]
-        self.sheet.append([h for h, _fmt in headers])
-        for cell in self.sheet[1]:
+        for cell in append_row(self.sheet, [h for h, _fmt in headers]):
             cell.font = Font(bold=True)
         self.sheet.freeze_panes = "A2"
         for index, (header, _fmt) in enumerate(headers, start=1):
             letter = self.sheet.cell(row=1, column=index).column_letter
             self.sheet.column_dimensions[letter].width = max(12, min(40, len(header) * 2 + 2))
 
-    def add(self, *values: Any) -> None:
-        self.sheet.append(list(values))
-        row = self.sheet.max_row
-        for index, fmt in enumerate(self.formats, start=1):
+    def add(self, *values: Any) -> tuple[Any, ...]:
+        """One row, every text as text (`safe_text.append_row`); returns its cells."""
+        cells = append_row(self.sheet, values)
+        for cell, fmt in zip(cells, self.formats, strict=False):
             if fmt is not None:
-                self.sheet.cell(row=row, column=index).number_format = fmt
+                cell.number_format = fmt
+        return cells
 
 
 def export_evidence(
@@ -169,10 +178,14 @@ def export_evidence(
     """Write the evidence workbook of household `key` to `out` as `now` (CST).
 
     Raises `NotAllowed` when `access` may not see the household, ValueError or
-    `household_view.UnknownHousehold` for a bad or unknown key.
+    `household_view.UnknownHousehold` for a bad or unknown key, ValueError when `out` is a
+    folder; OSError or the database's error when the file or its audit row cannot be
+    written (then no file is left at `out`, and an earlier file there is unchanged).
     """
     from openpyxl import Workbook
 
+    if out.is_dir():
+        raise ValueError(_("{path} is a folder, not a file").format(path=out))
     day = now.date()
     with store.session() as session:
         household_id = household_id_for_key(session, key)
@@ -250,15 +263,12 @@ def export_evidence(
     for person in view.people:
         numbers = ", ".join(p for p in (phone(x.number) for x in person.phones) if p)
         cover.add(_("person ({role})").format(role=person.role), f"{person.name} {numbers}".strip())
-    cover.add(_("exported on"), now)
-    cover.sheet.cell(row=cover.sheet.max_row, column=2).number_format = MOMENT
+    cover.add(_("exported on"), now)[1].number_format = MOMENT
     cover.add(
         _("exported by"), access.name if access.code is None else f"{access.name} ({access.code})"
     )
-    cover.add(_("collectable arrears"), view.total)
-    cover.sheet.cell(row=cover.sheet.max_row, column=2).number_format = MONEY
-    cover.add(_("time-barred (shown, never collected)"), view.time_barred)
-    cover.sheet.cell(row=cover.sheet.max_row, column=2).number_format = MONEY
+    cover.add(_("collectable arrears"), view.total)[1].number_format = MONEY
+    cover.add(_("time-barred (shown, never collected)"), view.time_barred)[1].number_format = MONEY
     cover.add(
         _("phone numbers"),
         _("in full") if full_phones else _("masked (name a staff member of the household's team)"),
@@ -518,25 +528,26 @@ def export_evidence(
                 detail = detail.replace(number, mask_phone(number))
         sheet.add(row.id, row.at, staff, row.action, row.table_name, row.row_id, detail)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    digest = sha256_of(out)
-    with store.write_session() as session, session.begin():
-        audit_id = add_audit(
-            session,
-            at=now,
-            staff_id=access.staff_id,
-            action=AuditAction.EVIDENCE_EXPORT,
-            table_name="households",
-            row_id=household_id,
-            household_id=household_id,
-            detail={
-                "file_name": out.name,
-                "sha256": digest,
-                "full_phone_numbers": full_phones,
-                "sheets": list(book.sheetnames),
-            },
-        )
+    # Whole or absent: the audit row (with the hash of the bytes on disk) is committed
+    # before the file takes its name; a failure anywhere removes the .part file.
+    with staged_file(out, workbook_bytes(book)) as part:
+        digest = sha256_of(part)
+        with store.write_session() as session, session.begin():
+            audit_id = add_audit(
+                session,
+                at=now,
+                staff_id=access.staff_id,
+                action=AuditAction.EVIDENCE_EXPORT,
+                table_name="households",
+                row_id=household_id,
+                household_id=household_id,
+                detail={
+                    "file_name": out.name,
+                    "sha256": digest,
+                    "full_phone_numbers": full_phones,
+                    "sheets": list(book.sheetnames),
+                },
+            )
     return EvidenceFile(out, digest, view.key, tuple(book.sheetnames), audit_id)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from callqueue.audit import AuditAction, add_audit, row_values
 from callqueue.clock import now as clock_now
 from callqueue.i18n import _, join_list
 from callqueue.recording.entries import EntryInvalid, Problem
+from callqueue.safe_text import clean_input
 from callqueue.store.models import FaqEntry, Staff, table_of
 
 __all__ = [
@@ -143,7 +144,14 @@ def save_faq(
 
     Raises EntryInvalid with every problem (question and answer required, lengths, the
     language, an unknown entry or staff member). Saving an inactive entry reactivates it.
+    The texts are kept without control characters (`safe_text.clean_input`).
     """
+    entry = replace(
+        entry,
+        question=clean_input(entry.question),
+        answer=clean_input(entry.answer),
+        tags=clean_input(entry.tags),
+    )
     problems = _validate(entry)
     _check_staff(session, staff_id, problems)
     row: FaqEntry | None = None

@@ -13,14 +13,16 @@ masked in the timeline.
 
 The words of the view (timeline titles and details, the next step) are made in the current
 language (`callqueue.i18n`) when the view is loaded; what people typed (notes, descriptions,
-resolutions) is shown as it was typed.
+resolutions) is shown as it was typed, except that a control character an old row may hold
+(ESC, BEL…) is shown as an escape such as `\x1b` (`safe_text.visible`): none reaches a
+terminal raw.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +59,7 @@ from callqueue.queue.actions import TIER, Action, Channel, Stage
 from callqueue.queue.build import candidates
 from callqueue.queue.facts import AtRisk, Facts, evidence_of, facts_for
 from callqueue.queue.records import HouseholdRecord, load_records
+from callqueue.safe_text import visible
 from callqueue.store.models import (
     Building,
     ChargeLine,
@@ -359,6 +362,20 @@ def _join(*parts: str | None) -> str:
     return join_clauses(p for p in parts if p)
 
 
+def _visible(text: str | None) -> str | None:
+    return None if text is None else visible(text)
+
+
+def _shown(entry: TimelineEntry) -> TimelineEntry:
+    """A timeline entry as a screen may show it: control characters as escapes."""
+    return replace(
+        entry,
+        title=visible(entry.title),
+        detail=visible(entry.detail),
+        staff_name=_visible(entry.staff_name),
+    )
+
+
 # --- loading ------------------------------------------------------------------------------
 
 
@@ -372,7 +389,7 @@ def load_household_view(
         raise UnknownHousehold(_("no household with id {id}").format(id=household_id))
     facts = facts_for(record, day, policy)
     head = _household_row(session, household_id)
-    people = _people(session, household_id)
+    people = tuple(replace(p, name=visible(p.name)) for p in _people(session, household_id))
     charges = _charges(session, household_id, record, day, policy)
     complaints, updates = _complaints(session, household_id)
     corrections = _Corrections(session, household_id)
@@ -384,6 +401,7 @@ def load_household_view(
         *_complaint_entries(complaints, updates),
     ]
     timeline.sort(key=lambda e: (e.at, _KIND_RANK[e.kind], e.ref_id or 0), reverse=True)
+    timeline = [_shown(entry) for entry in timeline]
     open_complaints = tuple(c for c in complaints if c.status != ComplaintStatus.CLOSED)
     report_back = None
     if facts.report_back is not None:
@@ -404,8 +422,8 @@ def load_household_view(
         elderly=head.elderly,
         no_phone=head.no_phone,
         do_not_call=head.do_not_call,
-        nonpayment_reason=head.nonpayment_reason,
-        note=head.note,
+        nonpayment_reason=_visible(head.nonpayment_reason),
+        note=_visible(head.note),
         move_in_date=move_in,
         new_owner=move_in is not None and (day - move_in).days <= NEW_OWNER_DAYS,
         litigation_since=head.litigation_since,
@@ -913,10 +931,10 @@ def _complaints(
                 row[2],
                 row[3],
                 row[4],
-                row[5],
+                visible(row[5]),
                 bool(row[6]),
                 bool(row[7]),
-                row[8],
+                _visible(row[8]),
             )
         update = None if row[10] is None else _Update(row[10], complaint_id, *row[11:15])
         rows.append((view, row[9], update))

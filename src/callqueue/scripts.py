@@ -46,6 +46,7 @@ from callqueue.ledger.values import FEE_TYPE_LABELS_EN, FEE_TYPE_LABELS_ZH, FEE_
 from callqueue.money import ZERO, format_yuan
 from callqueue.queue.actions import Action, Stage
 from callqueue.recording.entries import EntryInvalid, Problem
+from callqueue.safe_text import clean_input
 from callqueue.store.models import CallScript, Staff, table_of
 
 __all__ = [
@@ -627,8 +628,10 @@ def save_script(
 
     Raises EntryInvalid listing every problem: an unknown kind or language, an empty or
     too long text, unknown (`{names}` listed) or malformed placeholders, wording that
-    threatens utilities or posting names, an unknown staff member. Commits.
+    threatens utilities or posting names, an unknown staff member. Commits. The text is kept
+    without control characters (`safe_text.clean_input`).
     """
+    text = clean_input(text)
     problems: list[Problem] = []
     if kind not in SCRIPT_KINDS:
         problems.append(Problem("kind", _no_script(kind)))

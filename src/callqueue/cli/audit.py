@@ -25,6 +25,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from callqueue.clock import parse_moment
     from callqueue.household_view import UnknownHousehold, household_id_for_key
     from callqueue.i18n import _
+    from callqueue.safe_text import visible
     from callqueue.store.models import Staff, table_of
 
     since = None
@@ -84,10 +85,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
         else:
             who = row.staff_code or "-"
             where = row.household_key or "-"
-            print(
+            line = (
                 f"#{row.id} {row.at:%Y-%m-%d %H:%M} {who} {row.action} "
                 f"{row.table_name}#{row.row_id or '-'} {where} {row.detail_json}"
             )
+            print(visible(line))  # DEL and C1 characters pass JSON unescaped
     if not args.json:
         print(_("{count} audit row(s)").format(count=len(rows)))
     return 0

@@ -71,12 +71,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     elif args.xlsx is not None:
         from callqueue.progress.workbook import write_workbook
 
-        try:
-            path = write_workbook(report, args.xlsx)
-        except OSError as error:
-            raise UserError(
-                _("cannot write {file}: {error}").format(file=args.xlsx, error=error.strerror)
-            ) from None
+        # a full disk or a folder without permission is the machine's: cli.problems says so
+        # (exit 3), and write_workbook leaves no half-written file
+        path = write_workbook(report, args.xlsx)
         print(_("wrote {file}").format(file=path))
     else:
         print_report(console(), report)

@@ -31,6 +31,7 @@ from callqueue.ledger.values import (
     parse_period,
 )
 from callqueue.plan.spec import LineProblem, PlanInvalid, PlanSpec, TargetRow
+from callqueue.safe_text import clean_input
 
 COLUMNS = ("month", "fee_type", "amount", "typed_cumulative_rate", "building")
 REQUIRED = ("month", "fee_type", "amount")
@@ -91,7 +92,7 @@ def plan_from_toml(text: str, *, source: str = "plan") -> PlanSpec:
     known = {"name", "start_month", "arrears_at_start", "target"}
     for key in sorted(set(data) - known):
         problems.append(LineProblem(_("file"), _("unknown key {key!r}").format(key=key)))
-    name = clean_text(str(data.get("name") or "")) or Path(source).stem
+    name = clean_text(clean_input(str(data.get("name") or ""))) or Path(source).stem
     start = None
     if "start_month" in data:
         try:
@@ -173,7 +174,7 @@ def plan_from_csv(text: str, *, source: str = "plan", name: str = "plan") -> Pla
             rows.append(row)
     if columns is None:
         raise FileProblem(_("{source}: no header row").format(source=source))
-    return _finish(source, name, None, rows, {}, problems)
+    return _finish(source, clean_input(name), None, rows, {}, problems)
 
 
 def _header(cells: list[str], line: int) -> dict[str, int]:

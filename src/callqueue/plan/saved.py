@@ -10,6 +10,7 @@ it was typed for the old amount.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from callqueue.ledger.values import ValueProblem, parse_building, parse_fee_type
 from callqueue.money import CENT, from_fen
 from callqueue.plan.resolve import ResolvedPlan, resolve_in
 from callqueue.plan.spec import LineProblem, PlanInvalid, PlanSpec, TargetRow
+from callqueue.safe_text import clean_input
 from callqueue.store.models import (
     Building,
     CollectionPlan,
@@ -93,8 +95,10 @@ def save_plan(
     """Replace the plan with `spec` in one transaction; returns the new plan's id.
 
     Raises `PlanInvalid` (nothing written) when a row names a building the project lacks.
-    The audit log names `staff_code` (None: the database's owner, single-user mode).
+    The audit log names `staff_code` (None: the database's owner, single-user mode). The
+    plan's name is kept without control characters (`safe_text.clean_input`).
     """
+    spec = dataclasses.replace(spec, name=clean_input(spec.name))
     with store.write_session() as session, session.begin():
         plan_id = _write(session, spec)
         _audit_plan(session, AuditAction.SAVE_PLAN, plan_id, spec, staff_code, now, {})

@@ -4,6 +4,10 @@ Why a workbook: managers take the figures into their own sheets. So numbers are 
 (money and rates with two places, never text), each sheet has one header row, frozen, and
 columns are wide enough for Chinese text (a CJK character counts two). Sheets: summary,
 per building, per collector, complaints, limitation risk, by day.
+
+Text is text, never a formula: every cell goes through `safe_text.cell_value` (a plan named
+`=1+1` gets a leading `'`). The file is whole or absent: built in memory, written to a
+hidden `.part` file beside the target and renamed into place (`safe_text.write_whole`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from callqueue.progress.complaints import AGE_BUCKETS, bucket_label
 from callqueue.progress.figures import ALL_FEES, FeeProgress
 from callqueue.progress.report import Report
 from callqueue.progress.statuses import PLAN_STATUSES, status_label
+from callqueue.safe_text import append_row, workbook_bytes, write_whole
 
 MONEY = "#,##0.00"
 RATE = "0.00"
@@ -87,17 +92,15 @@ def _sheet(
     from openpyxl.styles import Font
 
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(headers))
-    for cell in sheet[1]:
+    for cell in append_row(sheet, headers):
         cell.font = Font(bold=True)
-    for number, row in enumerate(rows, start=2):  # (max_row is slow: it scans every cell)
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        for index, value in enumerate(row):
+    for row in rows:
+        cells = append_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in row])
+        for index, (value, cell) in enumerate(zip(row, cells, strict=True)):
             if isinstance(value, Decimal):
-                cell = sheet.cell(row=number, column=index + 1)
                 cell.number_format = RATE if index in rates else MONEY
             elif isinstance(value, dt.date):
-                sheet.cell(row=number, column=index + 1).number_format = "yyyy-mm-dd"
+                cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers):
         width = max([_cell_width(header), *(_cell_width(r[index]) for r in rows if index < len(r))])
@@ -107,7 +110,8 @@ def _sheet(
 
 
 def write_workbook(report: Report, path: Path) -> Path:
-    """Write the report to `path` (.xlsx) and return it."""
+    """Write the report to `path` (.xlsx) and return it. On failure (OSError: a full disk,
+    no permission) nothing is left at `path` and an earlier file there is unchanged."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -256,6 +260,5 @@ def write_workbook(report: Report, path: Path) -> Path:
             for p in report.trend
         ],
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    write_whole(path, workbook_bytes(workbook))
     return path

@@ -10,6 +10,9 @@ household exist, is the staff member active, how much is outstanding) and raise
 
 Text typed by users (amounts, dates, times, periods) goes through the `parse_*_text`
 helpers or a `TextFields` collector, whose errors are `Problem`s on the named field.
+Free text (notes, proof, reasons, descriptions, receipt numbers) is kept without control
+characters: every entry cleans it with `safe_text.clean_input` when it is made, so the
+CLI, the app's forms and the savers all see and store the cleaned text.
 
 Messages are in the current language (`callqueue.i18n`), made when the problem is found;
 field names are codes (the entry's field names), never translated.
@@ -48,6 +51,7 @@ from callqueue.ledger.values import (
 )
 from callqueue.money import CENT, ZERO, format_yuan
 from callqueue.policy import Policy
+from callqueue.safe_text import clean_input
 from callqueue.store.models import (
     ComplaintCategory,
     ComplaintStatus,
@@ -194,9 +198,23 @@ _PHONE_CHANNELS = frozenset({ContactChannel.CALL, ContactChannel.SMS})
 
 # --- entries ------------------------------------------------------------------------------
 
+_FREE_TEXT = frozenset({"note", "proof", "reason", "description", "receipt_no", "late_reason"})
+"""The fields of an entry that hold what people typed in their own words."""
+
+
+class _FreeText:
+    """An entry whose free-text fields are cleaned when it is made (`clean_input`: no
+    control characters, line breaks as newlines, a tab as a space)."""
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            if field.name in _FREE_TEXT and isinstance(value, str):
+                object.__setattr__(self, field.name, clean_input(value))
+
 
 @dataclass(frozen=True)
-class OutcomeEntry:
+class OutcomeEntry(_FreeText):
     """A call, visit, SMS or notice and what came of it (not a promise, payment or letter).
 
     `category` is the complaint category of a dispute (default: service).
@@ -215,7 +233,7 @@ class OutcomeEntry:
 
 
 @dataclass(frozen=True)
-class PromiseEntry:
+class PromiseEntry(_FreeText):
     """A promised payment date (承诺缴费日), agreed on a call (default) or a visit."""
 
     household_key: str
@@ -232,7 +250,7 @@ class PromiseEntry:
 
 
 @dataclass(frozen=True)
-class ComplaintEntry:
+class ComplaintEntry(_FreeText):
     """A complaint or request (投诉/报事). `pauses_collection`: the owner withholds payment."""
 
     household_key: str
@@ -247,7 +265,7 @@ class ComplaintEntry:
 
 
 @dataclass(frozen=True)
-class ComplaintProgressEntry:
+class ComplaintProgressEntry(_FreeText):
     """Progress on a complaint; `note` is what was done, or (closing) what the owner was told.
 
     With `household_key`, the complaint must be that household's.
@@ -262,7 +280,7 @@ class ComplaintProgressEntry:
 
 
 @dataclass(frozen=True)
-class PaymentEntry:
+class PaymentEntry(_FreeText):
     """Money received. `periods` (YYYY-MM) names the charges the payer wants settled."""
 
     household_key: str
@@ -276,7 +294,7 @@ class PaymentEntry:
 
 
 @dataclass(frozen=True)
-class LetterEntry:
+class LetterEntry(_FreeText):
     """A written reminder, demand (催告), collection letter (催收函) or lawyer's letter (律师函).
 
     A written demand without a deadline gets the policy's default at save time.
