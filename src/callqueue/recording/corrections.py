@@ -51,6 +51,7 @@ from callqueue.recording.entries import (
     Problem,
     _check_common,
     _check_text,
+    _FreeText,
     normalise_phone,
     raise_if_any,
     validate_letter,
@@ -103,7 +104,7 @@ keeps them as they are (their notes and proof can still be corrected)."""
 
 
 @dataclass(frozen=True)
-class ContactCorrection:
+class ContactCorrection(_FreeText):
     """A correction of contact `contact_id`, made at `at` by `staff_code` for `reason`.
 
     Every value left as None stays as recorded; `""` clears an optional text (the phone
@@ -128,7 +129,7 @@ class ContactCorrection:
 
 
 @dataclass(frozen=True)
-class PaymentReversal:
+class PaymentReversal(_FreeText):
     """Reverse payment `payment_id` (recorded by mistake, or with a wrong amount) at `at`."""
 
     payment_id: int

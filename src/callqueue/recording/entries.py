@@ -230,6 +230,7 @@ class OutcomeEntry(_FreeText):
     callback_at: dt.datetime | None = None
     proof: str | None = None
     category: str | None = None
+    late_reason: str | None = None  # why it is entered over 7 days late (leaders only)
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,7 @@ class PromiseEntry(_FreeText):
     note: str = ""
     channel: str = ContactChannel.CALL.value
     phone_number: str | None = None
+    late_reason: str | None = None  # why it is entered over 7 days late (leaders only)
 
 
 @dataclass(frozen=True)
@@ -262,6 +264,7 @@ class ComplaintEntry(_FreeText):
     handler_code: str | None
     report_back_on: dt.date | None
     pauses_collection: bool = False
+    late_reason: str | None = None  # why it is entered over 7 days late (leaders only)
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,7 @@ class ComplaintProgressEntry(_FreeText):
     status: str
     note: str
     household_key: str | None = None
+    late_reason: str | None = None  # why it is entered over 7 days late (leaders only)
 
 
 @dataclass(frozen=True)
@@ -291,6 +295,7 @@ class PaymentEntry(_FreeText):
     receipt_no: str | None
     periods: tuple[str, ...] | None = None
     note: str | None = None
+    late_reason: str | None = None  # why it is entered over 7 days late (leaders only)
 
 
 @dataclass(frozen=True)
@@ -308,6 +313,7 @@ class LetterEntry(_FreeText):
     proof: str | None
     deadline: dt.date | None
     note: str = ""
+    late_reason: str | None = None  # why it is entered over 7 days late (leaders only)
 
 
 # --- defaults -----------------------------------------------------------------------------
