@@ -36,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqueue.access import Access, check_household
-from callqueue.audit import AuditAction, add_audit, read_audit
+from callqueue.audit import AuditAction, add_audit, audit_json, read_audit
 from callqueue.household_view import household_id_for_key, load_household_view
 from callqueue.i18n import (
     _,
@@ -51,7 +51,7 @@ from callqueue.i18n import (
 )
 from callqueue.limitation import Evidence, EvidenceKind, add_years
 from callqueue.policy import Policy
-from callqueue.privacy import mask_phone
+from callqueue.privacy import mask_phone, mask_phones_in
 from callqueue.queue.facts import evidence_of
 from callqueue.queue.records import load_records
 from callqueue.safe_text import append_row, staged_file, workbook_bytes
@@ -322,6 +322,7 @@ def export_evidence(
             (_("staff"), None),
             (_("corrects #"), None),
             (_("corrected by #"), None),
+            (_("entered (typed in)"), MOMENT),
         ],
     )
     for contact in contacts:
@@ -338,6 +339,7 @@ def export_evidence(
             who(contact.staff_id),
             contact.corrects_id,
             corrected_by.get(contact.id),
+            contact.entered_at,
         )
 
     # -- contacts ----------------------------------------------------------------------
@@ -360,6 +362,7 @@ def export_evidence(
             (_("corrected on"), MOMENT),
             (_("corrected by"), None),
             (_("reason for the correction"), None),
+            (_("entered (typed in)"), MOMENT),
         ],
     )
     for contact in contacts:
@@ -381,6 +384,7 @@ def export_evidence(
             None if fix is None else fix.at,
             None if fix is None else fix.staff_name,
             None if fix is None else fix.detail.get("reason"),
+            contact.entered_at,
         )
 
     # -- promises ----------------------------------------------------------------------
@@ -398,6 +402,7 @@ def export_evidence(
             (_("what became of it"), None),
             (_("settled"), MOMENT),
             (_("staff"), None),
+            (_("entered (typed in)"), MOMENT),
         ],
     )
     grace = dt.timedelta(days=policy.promises.grace_days)
@@ -416,6 +421,7 @@ def export_evidence(
             promise_status_label(status),
             promise.settled_at,
             who(promise.staff_id),
+            promise.entered_at,
         )
 
     # -- payments ----------------------------------------------------------------------
@@ -436,6 +442,7 @@ def export_evidence(
             (_("fee"), None),
             (_("allocated"), MONEY),
             (_("reconciled by billing"), MONEY),
+            (_("entered (typed in)"), MOMENT),
         ],
     )
     by_payment: dict[int, list[tuple[Any, Any]]] = {}
@@ -455,7 +462,7 @@ def export_evidence(
         )
         parts = by_payment.get(payment.id or 0, [])
         if not parts:
-            sheet.add(*head, None, None, None, None)
+            sheet.add(*head, None, None, None, None, payment.entered_at)
         for allocation, line in parts:
             sheet.add(
                 *head,
@@ -463,6 +470,7 @@ def export_evidence(
                 fee_label(line.fee_type),
                 allocation.amount,
                 allocation.reconciled,
+                payment.entered_at,
             )
 
     # -- complaints --------------------------------------------------------------------
@@ -478,6 +486,7 @@ def export_evidence(
             (_("report back by"), DAY),
             (_("withholds payment"), None),
             (_("staff"), None),
+            (_("entered (typed in)"), MOMENT),
         ],
     )
     for complaint in complaints:
@@ -492,6 +501,7 @@ def export_evidence(
             complaint.report_back_on,
             _("yes") if complaint.pauses_collection else _("no"),
             who(complaint.staff_id),
+            complaint.entered_at,
         )  # fmt: skip
         for update in updates:
             if update.complaint_id == complaint.id:
@@ -504,6 +514,7 @@ def export_evidence(
                     None,
                     None,
                     who(update.staff_id),
+                    update.entered_at,
                 )
 
     # -- audit -------------------------------------------------------------------------
@@ -518,15 +529,15 @@ def export_evidence(
             (_("table"), None),
             (_("row #"), None),
             (_("values (JSON)"), None),
+            (_("entered (typed in)"), MOMENT),
         ],
     )
     for row in audit:
         staff = None if row.staff_code is None else f"{row.staff_name} ({row.staff_code})"
-        detail = row.detail_json
-        if not full_phones:
-            for number in _numbers(view):
-                detail = detail.replace(number, mask_phone(number))
-        sheet.add(row.id, row.at, staff, row.action, row.table_name, row.row_id, detail)
+        detail = row.detail_json if full_phones else audit_json(mask_phones_in(row.detail))
+        sheet.add(
+            row.id, row.at, staff, row.action, row.table_name, row.row_id, detail, row.entered_at
+        )
 
     # Whole or absent: the audit row (with the hash of the bytes on disk) is committed
     # before the file takes its name; a failure anywhere removes the .part file.
@@ -549,7 +560,3 @@ def export_evidence(
                 },
             )
     return EvidenceFile(out, digest, view.key, tuple(book.sheetnames), audit_id)
-
-
-def _numbers(view: Any) -> list[str]:
-    return [p.number for person in view.people for p in person.phones]

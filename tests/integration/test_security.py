@@ -207,7 +207,10 @@ def letter(at: dt.datetime, staff: str, late_reason: str | None = None) -> Lette
 
 @pytest.mark.real_entry_clock
 def test_backdated_evidence_is_refused_and_the_real_entry_time_kept(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, shared: Store
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    shared: Store,
+    tmp_path: Path,
 ) -> None:
     """A collector signed in on a shared database records a delivered demand dated 2024."""
     monkeypatch.setattr(entry_time, "real_now", lambda: AT)  # the machine's clock, fixed
@@ -234,6 +237,16 @@ def test_backdated_evidence_is_refused_and_the_real_entry_time_kept(
     code, out, _ = run(capsys, shared, "audit", "--household", KEY, "--json")
     last = json.loads(out.splitlines()[-1])
     assert (last["at"], last["entered_at"]) == (two_days_ago.isoformat(), AT.isoformat())
+    evidence = tmp_path / "evidence.xlsx"
+    code, out, err = run(capsys, shared, "evidence", KEY, "--out", str(evidence))
+    assert code == 0, err
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(evidence)["Contacts"]
+    header = [c.value for c in sheet[1]]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == contact.id]
+    when, entered = header.index("when"), header.index("entered (typed in)")
+    assert [(r[when], r[entered]) for r in rows] == [(two_days_ago, AT)]
 
 
 @pytest.mark.real_entry_clock
