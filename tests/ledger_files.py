@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+import struct
+import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 HEADER_ZH = [
     "楼栋", "单元", "房号", "业主姓名", "联系电话", "建筑面积(㎡)", "费用项目", "账期",
@@ -32,6 +35,65 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
         sheet.append(list(row))
     workbook.save(path)
     return path
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def sheet_row(number: int, cells: Sequence[str]) -> bytes:
+    """One `<row>` of inline strings, as openpyxl writes them."""
+    parts = [f'<row r="{number}">']
+    for position, cell in enumerate(cells):
+        ref = f"{_column_letters(position + 1)}{number}"
+        parts.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(cell)}</t></is></c>')
+    parts.append("</row>")
+    return "".join(parts).encode("utf-8")
+
+
+def _column_letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+SHEET_START = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+SHEET_END = b"</sheetData></worksheet>"
+
+
+def xlsx_with_sheet(path: Path, chunks: Iterable[bytes]) -> Path:
+    """An XLSX whose first sheet's XML is `chunks`, streamed into the zip (deflated), so a
+    sheet of hundreds of megabytes is never held; the other parts are openpyxl's."""
+    template = write_xlsx(path.with_name(path.name + ".template.xlsx"), [["x"]])
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            if info.filename != SHEET:
+                out.writestr(info, source.read(info))
+                continue
+            member = zipfile.ZipInfo(SHEET, date_time=info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with out.open(member, "w", force_zip64=True) as sheet:
+                for chunk in chunks:
+                    sheet.write(chunk)
+    template.unlink()
+    return path
+
+
+def declare_size(path: Path, member: str, size: int) -> Path:
+    """Make the zip's central directory claim `member` unpacks to `size` bytes (a lie)."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_length = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46 : at + 46 + name_length].decode() == member:
+            struct.pack_into("<I", data, at + 24, size)
+            path.write_bytes(bytes(data))
+            return path
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(f"{member} not in {path}")
 
 
 def ledger_rows(

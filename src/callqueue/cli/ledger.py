@@ -18,7 +18,15 @@ from callqueue.cli.common import (
     policy_for,
     signed_in,
 )
-from callqueue.i18n import SOURCE_LANGUAGE, _, current_language, join_list, pgettext, role_label
+from callqueue.i18n import (
+    SOURCE_LANGUAGE,
+    _,
+    current_language,
+    join_list,
+    ngettext,
+    pgettext,
+    role_label,
+)
 from callqueue.i18n import fee_label as fee_words
 
 if TYPE_CHECKING:
@@ -32,25 +40,73 @@ def register(commands: Commands) -> None:
     imp = commands.add("import", cmd_import, "import a billing export (CSV in UTF-8/GBK, or XLSX)")
     imp.add_argument("file", type=Path, help="the export file")
     imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    imp.add_argument(
+        "--max-size",
+        metavar="MB",
+        type=_megabytes,
+        default=None,
+        help="refuse a file larger than this many MB (default: 200)",
+    )
     commands.add("summary", cmd_summary, "arrears per fee type and per building")
     house = commands.add("household", cmd_household, "show one household by key, e.g. 6-2-1203")
     house.add_argument("key", help="building-unit-room (6-2-1203) or building-room (8-1501)")
     house.add_argument("--show-phones", action="store_true", help="do not mask phone numbers")
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from callqueue.ledger.importer import ImportRefused, import_ledger
-    from callqueue.ledger.readers import FileProblem
+# How much of a refused import is printed: enough to see what is wrong, never a flood.
+SHOWN_PROBLEMS = 200
+SHOWN_SKIPPED = 20
+SHOWN_COLUMNS = 20
+SHOWN_PROBLEM_CHARS = 500  # one problem line (it may quote a long cell)
 
+
+def _megabytes(text: str) -> float:
+    """`--max-size MB`: a positive number of megabytes (MiB)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 1e9:
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a size in MB; give a positive number, e.g. 500").format(
+                value=repr(text)
+            )
+        )
+    return value
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a billing export, all or nothing.
+
+    Whose problem it is decides the exit status (the rule of `callqueue.ledger.readers`):
+    the user can fix their input → 1 (a wrong path, a folder, an .xls, a file too large or
+    of an absurd shape, an unknown encoding, bad rows, a header with no rows below it);
+    the machine or a damaged file → 3 (no permission to read it, an I/O error, a broken
+    zip or workbook, UTF-16 that breaks off). Either way the message names the file.
+
+    A header with no rows is refused (1), not imported as nothing (0): it is almost always
+    the wrong file or an export that failed, and a script importing every night must notice.
+    """
+    from callqueue.access import Need
+    from callqueue.cli.common import EnvironmentProblem
+    from callqueue.ledger.importer import ImportRefused, import_ledger
+    from callqueue.ledger.readers import MIB, FileProblem, FileUnreadable, Limits
+
+    limits = Limits() if args.max_size is None else Limits(max_bytes=int(args.max_size * MIB))
     at = args.moment
     store = open_store_for(args)
     try:
+        with store.session() as session:  # billing's whole ledger: managers (or the owner)
+            signed_in(args, store, session, Need.MANAGE)
         with _progress() as progress:
-            report = import_ledger(store, args.file, at=at, dry_run=args.dry_run, progress=progress)
+            report = import_ledger(
+                store, args.file, at=at, dry_run=args.dry_run, progress=progress, limits=limits
+            )
     except FileProblem as error:
-        raise UserError(
-            _("{file}: {problem}; nothing was imported").format(file=args.file, problem=error)
-        ) from None
+        message = _("{file}: {problem}; nothing was imported").format(file=args.file, problem=error)
+        if isinstance(error, FileUnreadable):
+            raise EnvironmentProblem(message) from None
+        raise UserError(message) from None
     except ImportRefused as refused:
         for line in refusal_lines(args.file, refused.problems):
             print(line, file=sys.stderr)
@@ -61,13 +117,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def refusal_lines(file: Path, problems: Sequence[RowProblem]) -> list[str]:
-    """An import refused: how many rows are bad, each bad line, and what to do."""
+    """An import refused: how many rows are bad, the first 200 bad lines (then how many
+    more), and what to do."""
+    rest = len(problems) - SHOWN_PROBLEMS
     return [
         _("callqueue: {file}: {count} bad row(s); nothing was imported.").format(
             file=file, count=len(problems)
         ),
-        *(f"  {problem}" for problem in problems),
+        *(
+            f"  {_shorten(str(problem), SHOWN_PROBLEM_CHARS)}"
+            for problem in problems[:SHOWN_PROBLEMS]
+        ),
+        *(
+            [
+                "  "
+                + ngettext(
+                    "… and {count} more bad line", "… and {count} more bad lines", rest
+                ).format(count=f"{rest:,}")
+            ]
+            if rest > 0
+            else []
+        ),
         _("Correct these lines and import the file again."),
     ]
 
@@ -168,14 +243,20 @@ def import_lines(report: ImportReport) -> list[str]:
                     amount=_money(report.reconciled)
                 )
             )
-    for line, why in report.skipped:
+    for line, why in report.skipped[:SHOWN_SKIPPED]:
         lines.append(
             "  " + _("skipped line {line}: {why}").format(line=line, why=_skip_reason(why))
         )
-    if report.ignored_columns:
+    more_skipped = len(report.skipped) - SHOWN_SKIPPED
+    if more_skipped > 0:
         lines.append(
-            "  " + _("columns ignored: {columns}").format(columns=join_list(report.ignored_columns))
+            "  "
+            + ngettext(
+                "… and {count} more skipped line", "… and {count} more skipped lines", more_skipped
+            ).format(count=f"{more_skipped:,}")
         )
+    if report.ignored_columns:
+        lines.append("  " + _("columns ignored: {columns}").format(columns=_ignored(report)))
     lines.append("  " + _("arrears in this file on {date}, by fee type:").format(date=report.as_of))
     for fee, amount in sorted(report.arrears_by_fee.items()):
         lines.append(f"    {_fee_cell(fee, 24)}{amount:>16,.2f}")
@@ -191,6 +272,17 @@ def import_lines(report: ImportReport) -> list[str]:
             "  " + _("billed but not yet due: {amount}").format(amount=_money(report.not_yet_due))
         )
     return lines
+
+
+def _ignored(report: ImportReport) -> str:
+    """The ignored columns' names: the first 20, then how many more."""
+    shown = [_shorten(name, 60) for name in report.ignored_columns[:SHOWN_COLUMNS]]
+    rest = len(report.ignored_columns) - SHOWN_COLUMNS
+    if rest > 0:
+        shown.append(
+            ngettext("and {count} more", "and {count} more", rest).format(count=f"{rest:,}")
+        )
+    return join_list(shown)
 
 
 def _print_import(report: ImportReport) -> None:

@@ -29,7 +29,7 @@ from callqueue.ledger.lines import (
     RowProblem,
     check_ledger,
 )
-from callqueue.ledger.readers import RawLedger, read_ledger
+from callqueue.ledger.readers import DEFAULT_LIMITS, FileProblem, Limits, RawLedger, read_ledger
 from callqueue.ledger.reconcile import absorb_oldest_first, pending_to_absorb
 from callqueue.ledger.values import floor_of_room
 from callqueue.money import ZERO
@@ -98,11 +98,20 @@ def import_ledger(
     at: dt.datetime,
     dry_run: bool = False,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ImportReport:
-    """Read, check and (unless `dry_run`) write `path`. Raises ImportRefused on bad rows."""
+    """Read, check and (unless `dry_run`) write `path`, all or nothing.
+
+    Raises `FileProblem` when the file as a whole cannot be read (too large, damaged, no
+    rows below its header: see `readers`), `ImportRefused` naming every bad row.
+    """
     if progress is not None:
         progress("reading", 0, 1)
-    raw = read_ledger(path)
+    raw = read_ledger(path, limits)
+    if not raw.rows:  # a header alone: almost always the wrong file, or a failed export
+        raise FileProblem(
+            _("no rows to import, only a header (line {line})").format(line=raw.header_line)
+        )
     total = len(raw.rows)
     if progress is not None:
         progress("reading", 1, 1)
@@ -124,7 +133,8 @@ def import_ledger(
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as file:  # streamed: the file may be up to the size limit
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def _report(
