@@ -1125,3 +1125,9 @@ def test_parsers_only_raise_value_problem(
     except ValueProblem as problem:
         assert str(problem)
         assert "\n" not in str(problem)
+
+
+def test_control_characters_never_reach_the_ledger() -> None:
+    """An ESC or BEL in a billing export's cell would reach every terminal showing it."""
+    assert clean_text("王\x1b[31m芳\x07") == "王[31m芳"
+    assert clean_text("6栋\x00\x7f\x9b") == "6栋"

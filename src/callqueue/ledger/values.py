@@ -19,6 +19,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from callqueue.i18n import _, join_list, pgettext
+from callqueue.safe_text import clean_input
 
 __all__ = [
     "COLUMN_LABELS",
@@ -106,8 +107,9 @@ _SHOW_MAX = 40
 
 
 def clean_text(value: str) -> str:
-    """NFKC-normalise, drop zero-width characters and collapse whitespace to single spaces."""
-    text = value.translate(_ZERO_WIDTH).translate(_NBSP)
+    """NFKC-normalise, drop zero-width and control characters (an ESC in an owner's name
+    would reach every terminal that shows it) and collapse whitespace to single spaces."""
+    text = clean_input(value).translate(_ZERO_WIDTH).translate(_NBSP)
     text = unicodedata.normalize("NFKC", text)
     return _WHITESPACE.sub(" ", text).strip()
 
