@@ -297,10 +297,16 @@ def command_actor(store: Store, as_code: str | None) -> str | None:
     Single-user mode: `--as CODE`, as given. Shared database: the staff member mapped to this
     process's operating-system account (over SSH); `--as` may only name that same person.
     A shared database without such an account for this process refuses: a one-shot command
-    has no password prompt, so it cannot tell who is typing.
+    has no password prompt, so it cannot tell who is typing. While nobody can sign in at all
+    (a new PostgreSQL database) it is being set up: whoever can open it acts as its owner,
+    as with the database's own tools, until the first password or account is set.
     """
     if not is_shared(store):
         return as_code
+    if not anyone_signs_in(store):
+        if as_code:
+            check_as(store, as_code, demo=False)
+        return None
     account = os_user_staff(store)
     if account is None:
         raise SignInError(

@@ -133,7 +133,7 @@ def test_cli_table_and_json(demo_store: Store, capsys: pytest.CaptureFixture[str
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--as", "nobody"], "no staff member with the code 'nobody'"),
+        (["--as", "nobody"], "no staff member has the code 'nobody'"),  # sign-in says so
         (["--building", "99"], "no building 99"),
         (["--limit", "0"], "--limit must be at least 1"),
     ],

@@ -355,3 +355,25 @@ def test_audit_masks_phones_unless_a_leader_asks(
     code, out, _ = run(capsys, shared, "audit", "--json", "--at", AT.isoformat())
     shown = [json.loads(line) for line in out.splitlines()][-1]
     assert (shown["action"], shown["staff"], shown["household"]) == ("show_phones", "wang", KEY)
+
+
+def test_setting_up_a_new_database_then_signing_in(
+    capsys: pytest.CaptureFixture[str], store: Store
+) -> None:
+    """A new database (PostgreSQL is shared from the start): while nobody can sign in,
+    whoever holds the database sets it up; once someone can, every command signs in."""
+    code, out, err = run(capsys, store, "import", "data/ledger-sample.csv")
+    assert code == 0, err
+    prepare_staff = with_more_staff  # the staff a company's IT person adds (issue 11)
+    with store.write_session() as s, s.begin():
+        s.add(Team(name="全体"))
+    prepare_staff(store)
+    code, _, err = run(capsys, store, "--as", "boss", "summary")
+    assert code == (0 if store.is_sqlite else 1)  # --as: single-user files only
+    code, out, err = run(capsys, store, "staff", "os-user", "boss", ME)
+    assert code == 0, err
+    code, out, err = run(capsys, store, "staff", "password", "zhaolei", "--clear")
+    assert code == 0, err  # boss, signed in by this account, is a manager
+    sign_in_as(store, "zhaolei")
+    code, out, err = run(capsys, store, "import", "data/ledger-sample.csv")
+    assert (code, out) == (1, "") and "is not a manager" in err

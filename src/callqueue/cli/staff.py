@@ -55,12 +55,9 @@ def register(commands: Commands) -> None:
 
 
 def _manager(args: argparse.Namespace, store: Store) -> Access:
-    """A manager signed in, or anyone who can open the database while nobody can sign in."""
-    from callqueue.access import Need, owner_access
-    from callqueue.auth import anyone_signs_in
+    """A manager signed in (or the owner: one person's file, or a database being set up)."""
+    from callqueue.access import Need
 
-    if not anyone_signs_in(store):
-        return owner_access()
     with store.session() as session:
         return signed_in(args, store, session, Need.MANAGE)
 
