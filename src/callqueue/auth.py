@@ -32,6 +32,7 @@ from callqueue.workspace import StaffInfo
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
+    from sqlalchemy.orm import Session
 
     from callqueue.store.database import Store
 
@@ -78,11 +79,18 @@ def is_shared(store: Store) -> bool:
     if not store.is_sqlite:
         return True
     with store.session() as session:
-        found = session.execute(
-            select(_STAFF.id)
-            .where(or_(_STAFF.password_hash.is_not(None), _STAFF.os_user.is_not(None)))
-            .limit(1)
-        ).first()
+        return shared_in(session)
+
+
+def shared_in(session: Session) -> bool:
+    """`is_shared`, in a session the caller has open (a save's own transaction)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return True
+    found = session.execute(
+        select(_STAFF.id)
+        .where(or_(_STAFF.password_hash.is_not(None), _STAFF.os_user.is_not(None)))
+        .limit(1)
+    ).first()
     return found is not None
 
 

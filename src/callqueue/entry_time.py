@@ -18,8 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Integer, String, column, or_, select, table
-
 from callqueue import clock
 from callqueue.i18n import _
 
@@ -33,36 +31,18 @@ LEADER_LATE_DAYS = 30
 ENTERED_KEY = "callqueue_entered_at"
 LATE_REASON_KEY = "callqueue_late_reason"
 
-_STAFF = table(
-    "staff",
-    column("id", Integer()),
-    column("password_hash", String()),
-    column("os_user", String()),
-    column("active", Boolean()),
-).c
-
 
 def real_now() -> dt.datetime:
     """The machine's clock (CST), whatever `--at` says."""
     return clock.now()
 
 
-def shared(session: Session) -> bool:
-    """PostgreSQL, or anyone signs in with a password or an account (`auth.is_shared`)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return True
-    found = session.execute(
-        select(_STAFF.id)
-        .where(or_(_STAFF.password_hash.is_not(None), _STAFF.os_user.is_not(None)))
-        .limit(1)
-    ).first()
-    return found is not None
-
-
 def entered_at(session: Session, now: dt.datetime) -> dt.datetime:
     """When a record is entered: the real clock on a shared database, else the command's
     moment `now` (one person's file: `--at` pins every time in tests and demos)."""
-    return real_now() if shared(session) else now
+    from callqueue.auth import shared_in
+
+    return real_now() if shared_in(session) else now
 
 
 def lateness_problem(
