@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unicodedata import east_asian_width
 
 from callqueue.i18n import _, complaint_category_label, fee_label, role_label
 from callqueue.progress.complaints import AGE_BUCKETS, bucket_label
@@ -71,13 +72,12 @@ def _fee_values(fee: FeeProgress) -> list[Any]:
 
 
 def _cell_width(value: Any) -> int:
-    from rich.cells import cell_len
-
+    """Columns the value takes in a spreadsheet: Chinese characters take two."""
     if value is None:
         return 0
     if isinstance(value, Decimal):
         return len(f"{value:,.2f}")
-    return cell_len(str(value))
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in str(value))
 
 
 def _sheet(
