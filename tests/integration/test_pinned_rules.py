@@ -141,12 +141,6 @@ def test_the_queue_of_a_collector_without_a_team_is_empty(project: Store) -> Non
     assert sorted(i.key for i in mine.items) == ["6-1-101", "7-1-101"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="queue.book.scope_for_staff selects buildings WHERE team_id == the staff's team_id; "
-    "for a staff member without a team that is `team_id IS NULL`, so a team-less collector's "
-    "queue holds every building without a team (access.visible_buildings says none)",
-)
 def test_a_collector_without_a_team_gets_no_building_that_has_no_team(sqlite_store: Store) -> None:
     fill(sqlite_store, building_8_has_a_team=False)
     with sqlite_store.session() as s:

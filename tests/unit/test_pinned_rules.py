@@ -250,11 +250,6 @@ def test_a_cap_of_two_visits_allows_a_second_one() -> None:
     assert isinstance(result, Item) and result.action is Action.VISIT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="visits_per_day above 1 is never enforced: facts count no visits (only "
-    "`visited_today`) and apply_caps checks `caps.visits_per_day <= 1`",
-)
 def test_a_cap_of_two_visits_stops_the_third() -> None:
     twice = no_phone(contacts=[visit(at(TODAY, 9)), visit(at(TODAY, 10))])
     result = evaluate(facts_for(twice, TODAY, TWO_VISITS), MOMENT, TWO_VISITS, EVERY, EVERY)

@@ -58,7 +58,9 @@ def scope_for_staff(session: Session, code: str) -> Scope:
     name, role, team_id = row
     if role == "manager":  # Role.MANAGER
         return Scope(None, f"{name} (manager): every building")
-    codes = frozenset(session.execute(select(b.code).where(b.team_id == team_id)).scalars())
+    codes: frozenset[str] = frozenset()  # no team: no building (not those without a team)
+    if team_id is not None:
+        codes = frozenset(session.execute(select(b.code).where(b.team_id == team_id)).scalars())
     listed = ", ".join(sorted(codes, key=building_order))
     return Scope(codes, f"{name}: building{'s' if len(codes) > 1 else ''} {listed}")
 

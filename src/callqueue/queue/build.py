@@ -238,7 +238,7 @@ def apply_caps(
             if f.conversation_today and caps.no_call_after_conversation_same_day:
                 why = excluded("conversation_today")
                 continue
-        if candidate.channel is Channel.VISIT and f.visited_today and caps.visits_per_day <= 1:
+        if candidate.channel is Channel.VISIT and f.visits_today >= caps.visits_per_day:
             why = excluded("visit_cap")
             continue
         if (

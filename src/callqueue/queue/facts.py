@@ -62,7 +62,7 @@ class Facts:
     last_conversation: dt.datetime | None = None  # reached by call or visit
     calls_today: int = 0
     conversation_today: bool = False
-    visited_today: bool = False
+    visits_today: int = 0  # door visits today, against the policy's daily cap
     unanswered_days: int = 0  # distinct days of unanswered calls since the last conversation
     callback_at: dt.datetime | None = None  # booked and not yet made
     pending_promise: dt.date | None = None  # an open promise not yet due
@@ -200,7 +200,8 @@ def _contacts(facts: Facts, contacts: list[ContactRec], day: dt.date) -> None:
     reminder: dt.date | None = None
     last_contact = last_conversation = callback_at = None
     calls_today = 0
-    conversation_today = visited_today = False
+    conversation_today = False
+    visits_today = 0
     for at, channel, outcome, reached, _note, _proof, callback, letter_kind, until in contacts:
         on = at.date()  # contacts come in time order
         if on > day:
@@ -210,8 +211,8 @@ def _contacts(facts: Facts, contacts: list[ContactRec], day: dt.date) -> None:
         talk = channel in ("call", "visit")
         if channel == "call":
             calls_today += today
-        elif channel == "visit" and today:
-            visited_today = True
+        elif channel == "visit":
+            visits_today += today
         conversation = reached and talk
         if conversation:
             last_conversation = at
@@ -236,7 +237,7 @@ def _contacts(facts: Facts, contacts: list[ContactRec], day: dt.date) -> None:
                 facts.lawyer_letter = on
     facts.last_contact, facts.last_conversation = last_contact, last_conversation
     facts.callback_at, facts.calls_today = callback_at, calls_today
-    facts.conversation_today, facts.visited_today = conversation_today, visited_today
+    facts.conversation_today, facts.visits_today = conversation_today, visits_today
     facts.unanswered_days = len(unanswered)
     facts.last_reminder = reminder
 
