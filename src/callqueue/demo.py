@@ -42,7 +42,16 @@ from sqlalchemy import Date, bindparam, insert, text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from callqueue.clock import CST
+from callqueue.clock import (
+    CST,
+    add_months,
+    add_years,
+    month_end,
+    month_from_ordinal,
+    month_key,
+    month_ordinal,
+    month_start,
+)
 from callqueue.household_key import make_key
 from callqueue.ledger.allocation import OpenCharge, allocate_oldest_first
 from callqueue.money import CENT, ZERO, from_fen, yuan
@@ -271,41 +280,15 @@ class DemoSummary:
     arrears_at_plan_start: dict[str, Decimal]  # fee type -> exact amount
 
 
-# --- months and days ----------------------------------------------------------------------
-
-
-def month_of(day: dt.date) -> int:
-    """A month as one integer (year * 12 + month - 1), so months add like numbers."""
-    return day.year * 12 + day.month - 1
-
-
-def first_day(month: int) -> dt.date:
-    return dt.date(month // 12, month % 12 + 1, 1)
-
-
-def last_day(month: int) -> dt.date:
-    return first_day(month + 1) - dt.timedelta(days=1)
-
-
-def period_text(month: int) -> str:
-    return f"{month // 12:04d}-{month % 12 + 1:02d}"
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def plan_name(start_month: int) -> str:
-    """`2026年第四季度物业费电费催收计划`, or the months when the plan is not a quarter."""
-    year, month = start_month // 12, start_month % 12 + 1
-    if month % 3 == 1:
-        return f"{year}年第{'一二三四'[month // 3]}季度物业费电费催收计划"
-    end = start_month + PLAN_MONTHS - 1
-    return f"{year}年{month}月至{end // 12}年{end % 12 + 1}月物业费电费催收计划"
+    """`2026年第四季度物业费电费催收计划`, or the months when the plan is not a quarter.
+
+    `start_month` is a month ordinal (`clock.month_ordinal`)."""
+    start = month_from_ordinal(start_month)
+    if start.month % 3 == 1:
+        return f"{start.year}年第{'一二三四'[start.month // 3]}季度物业费电费催收计划"
+    end = add_months(start, PLAN_MONTHS - 1)
+    return f"{start.year}年{start.month}月至{end.year}年{end.month}月物业费电费催收计划"
 
 
 def scaled_arrears(households: int) -> dict[str, Decimal]:
@@ -328,7 +311,7 @@ def scaled_plan_amount(amount: Decimal, households: int) -> Decimal:
 class _Line:
     id: int
     fee: str
-    month: int
+    month: dt.date  # its first day
     due: dt.date
     amount: Decimal
     billing: Decimal
@@ -411,10 +394,13 @@ class _Demo:
         self.rng = random.Random(seed)
         self.today = today
         self.today_day = today.date()
-        self.plan_month = month_of(self.today_day) - 1
-        self.plan_start = first_day(self.plan_month)
+        self.plan_month = add_months(month_start(self.today_day), -1)  # held as its first day
+        self.plan_start = self.plan_month
         self.history_start = today - dt.timedelta(days=HISTORY_DAYS)
-        self.months = range(self.plan_month - MONTHS_BEFORE_PLAN, self.plan_month + PLAN_MONTHS)
+        self.months = [
+            add_months(self.plan_month, n) for n in range(-MONTHS_BEFORE_PLAN, PLAN_MONTHS)
+        ]
+        self.paid_history_start = add_months(self.plan_month, -PAID_HISTORY_MONTHS)
         self.targets = scaled_arrears(households)
         self.rows = _Rows()
         self.teams: list[_Team] = []
@@ -608,46 +594,48 @@ class _Demo:
                 if line.due >= self.today_day:
                     line.billing = ZERO  # not due yet
 
-    def add_line(self, home: _Home, fee: str, month: int, amount: Decimal) -> _Line:
+    def add_line(self, home: _Home, fee: str, month: dt.date, amount: Decimal) -> _Line:
         self.lines_total += 1
-        line = _Line(self.lines_total, fee, month, last_day(month), amount, amount)
+        line = _Line(self.lines_total, fee, month, month_end(month), amount, amount)
         home.lines.append(line)
-        if month >= self.months.start:
+        if month >= self.months[0]:
             home.monthly.setdefault(fee, []).append(line)
         return line
 
     def property_fee(self, home: _Home) -> Decimal:
         return yuan(home.row["area"] * PROPERTY_RATE)
 
-    def electricity_bills(self, home: _Home) -> dict[int, Decimal]:
+    def electricity_bills(self, home: _Home) -> dict[dt.date, Decimal]:
         """80-450 yuan a month: a household's own level, higher in summer, varying."""
         rng = self.rng
         level = rng.randint(11000, 36000)
         season = (90, 85, 85, 90, 105, 125, 140, 140, 120, 100, 90, 95)
         bills = {}
         for month in self.months:
-            fen = level * season[month % 12] * rng.randint(85, 115) // 10000
+            fen = level * season[month.month - 1] * rng.randint(85, 115) // 10000
             bills[month] = from_fen(min(45000, max(8000, fen)))
         return bills
 
-    def old_months(self) -> list[int]:
+    def old_months(self) -> list[dt.date]:
         """Months whose due date lies 3 years minus 120 days to 3 years plus 60 days ago."""
         newest = add_years(self.today_day, -LIMITATION_YEARS) + dt.timedelta(days=120)
         oldest = add_years(self.today_day, -LIMITATION_YEARS) - dt.timedelta(days=60)
-        first = month_of(oldest) - 1
-        return [m for m in range(first, first + 9) if oldest <= last_day(m) <= newest]
+        first = add_months(month_start(oldest), -1)
+        months = [add_months(first, n) for n in range(9)]
+        return [m for m in months if oldest <= month_end(m) <= newest]
 
-    def old_run(self, home: _Home, old_months: list[int]) -> list[int]:
+    def old_run(self, home: _Home, old_months: list[dt.date]) -> list[dt.date]:
         """Two to five consecutive old months; near-limitation ones start 1-90 days from it."""
         if home.near_limit:
-            starts = [m for m in old_months if 0 < self.days_to_limitation(last_day(m)) <= 90]
+            starts = [m for m in old_months if 0 < self.days_to_limitation(month_end(m)) <= 90]
         else:
             starts = old_months
         if not starts:
             return []
         start = self.rng.choice(starts)
         length = self.rng.randint(2, 5)
-        return [m for m in old_months if start <= m < start + length]
+        end = add_months(start, length)
+        return [m for m in old_months if start <= m < end]
 
     def days_to_limitation(self, due: dt.date) -> int:
         return (add_years(due, LIMITATION_YEARS) - self.today_day).days
@@ -799,18 +787,18 @@ class _Demo:
                 self.pursue(home, start, limit, pace=max(2, HISTORY_DAYS // limit))
             elif home.late:
                 self.remind(home, self.plan_month)
-                start = last_day(self.plan_month) + dt.timedelta(days=self.rng.randint(1, 6))
+                start = month_end(self.plan_month) + dt.timedelta(days=self.rng.randint(1, 6))
                 self.pursue(home, start, self.rng.randint(1, 3), pace=3)
             elif home.phones and self.rng.random() < REMINDED_SHARE:
-                self.remind(home, self.plan_month + 1)
+                self.remind(home, add_months(self.plan_month, 1))
 
-    def remind(self, home: _Home, month: int) -> None:
+    def remind(self, home: _Home, month: dt.date) -> None:
         """An SMS 15-20 days before the due date (the latest bill whose reminder is past)."""
         mobiles = [p for p in home.phones if p.kind == PhoneKind.MOBILE and not p.wrong]
         if not mobiles or home.do_not_call:
             return
-        for bill in (month, month - 1):
-            day = last_day(bill) - dt.timedelta(days=self.rng.randint(15, 20))
+        for bill in (month, add_months(month, -1)):
+            day = month_end(bill) - dt.timedelta(days=self.rng.randint(15, 20))
             at = self.moment(_not_sunday(day), OFFICE_HOURS)
             if self.history_start <= at <= self.today:
                 self.add_contact(home, self.collector(home), at, ContactChannel.SMS, CO.SENT,
@@ -1018,7 +1006,7 @@ class _Demo:
             return ZERO
         amount = min(amount or self.payment_amount(owed), owed)
         charges = [
-            OpenCharge(line.id, line.fee, period_text(line.month), line.due, line.open)
+            OpenCharge(line.id, line.fee, month_key(line.month), line.due, line.open)
             for line in lines
         ]
         first_line = home.lines[0].id
@@ -1116,7 +1104,10 @@ class _Demo:
     def make_plan(self) -> None:
         plan_id = self.rows.add(
             CollectionPlan,
-            {"name": plan_name(self.plan_month), "start_month": period_text(self.plan_month)},
+            {
+                "name": plan_name(month_ordinal(self.plan_month)),
+                "start_month": month_key(self.plan_month),
+            },
         )
         for fee, arrears in self.targets.items():
             self.rows.add(
@@ -1127,7 +1118,7 @@ class _Demo:
             self.rows.add(
                 PlanTarget,
                 {"plan_id": plan_id, "building_id": None, "fee_type": fee,
-                 "month": period_text(self.plan_month + offset),
+                 "month": month_key(add_months(self.plan_month, offset)),
                  "amount": scaled_plan_amount(amount, self.size), "typed_cumulative_rate": rate},
             )  # fmt: skip
 
@@ -1140,7 +1131,7 @@ class _Demo:
         PAID_HISTORY_MONTHS before them) and, before that, only what is still owed or carries
         a payment recorded in callqueue.
         """
-        recent = line.month >= self.plan_month - PAID_HISTORY_MONTHS
+        recent = line.month >= self.paid_history_start
         return recent or line.open > ZERO or line.pending > ZERO
 
     def charge_rows(self) -> Iterator[Row]:
@@ -1150,7 +1141,7 @@ class _Demo:
                     continue
                 yield {
                     "id": line.id, "household_id": home.id, "fee_type": line.fee,
-                    "period": period_text(line.month), "due_date": line.due,
+                    "period": month_key(line.month), "due_date": line.due,
                     "amount_due": line.amount, "paid_billing": line.billing,
                     "paid_pending": line.pending,
                 }  # fmt: skip
@@ -1179,7 +1170,7 @@ class _Demo:
             promises=rows.count(Promise),
             payments=rows.count(PaymentRow),
             complaints=rows.count(Complaint),
-            plan_start=period_text(self.plan_month),
+            plan_start=month_key(self.plan_month),
             arrears_at_plan_start=dict(self.targets),
         )
 

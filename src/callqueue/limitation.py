@@ -17,6 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+# add_years is the clock's; callers (evidence, queue facts, progress risk) import it from here
+from callqueue.clock import add_years as add_years
+
 
 class EvidenceKind(StrEnum):
     DEMAND = "demand"  # reached call or visit with a note; delivered SMS, notice or letter
@@ -39,14 +42,6 @@ class LimitationState(StrEnum):
     RUNNING = "running"
     AT_RISK = "at_risk"  # the deadline is within the warning window
     TIME_BARRED = "time_barred"
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def deadline(due: dt.date, evidence: Iterable[Evidence], *, years: int = 3) -> dt.date:

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from callqueue.audit import AuditAction, add_audit
+from callqueue.clock import month_from_key, months_between
 from callqueue.clock import now as clock_now
 from callqueue.household_view import ChargeView, HouseholdView
 from callqueue.i18n import _, join_clauses, join_list, pgettext
@@ -453,14 +454,13 @@ def _fees(charges: Sequence[ChargeView], zh: bool) -> tuple[Decimal, str]:
     return sum(by_fee.values(), ZERO), text or ("费用" if zh else "fees")
 
 
-def _runs(periods: Iterable[str]) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
-    """Consecutive months as (first, last) runs of (year, month)."""
-    months = sorted({(int(p[:4]), int(p[5:7])) for p in periods})
+def _runs(periods: Iterable[str]) -> Iterator[tuple[dt.date, dt.date]]:
+    """Consecutive months as (first, last) runs, each month as its first day."""
+    months = sorted({month_from_key(p) for p in periods})
     start = previous = None
     for month in months:
         if previous is not None and start is not None:
-            following = (previous[0] + previous[1] // 12, previous[1] % 12 + 1)
-            if month == following:
+            if months_between(previous, month) == 1:
                 previous = month
                 continue
             yield start, previous
@@ -478,7 +478,8 @@ _MONTHS_EN = (
 def format_periods(periods: Iterable[str], zh: bool) -> str:
     """`2026年8月至10月` / `August to October 2026`; gaps make several runs."""
     texts = []
-    for (y1, m1), (y2, m2) in _runs(periods):
+    for first, last in _runs(periods):
+        (y1, m1), (y2, m2) = (first.year, first.month), (last.year, last.month)
         if zh:
             if (y1, m1) == (y2, m2):
                 texts.append(f"{y1}年{m1}月")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from callqueue.clock import month_from_key, month_from_ordinal, month_key, month_ordinal
+
 
 @dataclass(frozen=True, slots=True)
 class TargetRow:
@@ -67,10 +69,10 @@ class PlanInvalid(ValueError):
 
 
 def month_number(month: str) -> int:
-    """`2026-10` as one integer (year * 12 + month - 1), so months add like numbers."""
-    year, number = month.split("-")
-    return int(year) * 12 + int(number) - 1
+    """`2026-10` as one integer (`clock.month_ordinal`), so a run of months is a `range`."""
+    return month_ordinal(month_from_key(month))
 
 
 def month_text(number: int) -> str:
-    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+    """The key of the month `month_number` numbered `number`: `2026-10`."""
+    return month_key(month_from_ordinal(number))

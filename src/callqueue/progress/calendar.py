@@ -12,16 +12,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from callqueue.clock import month_end, month_from_key
 from callqueue.workdays import DayKind, day_kind
 
 WORKING = frozenset({DayKind.WORKDAY, DayKind.MAKEUP_WORKDAY})
 
 
 def month_days(month: str) -> list[dt.date]:
-    year, number = map(int, month.split("-"))
-    first = dt.date(year, number, 1)
-    following = dt.date(year + number // 12, number % 12 + 1, 1)
-    return [first + dt.timedelta(days=n) for n in range((following - first).days)]
+    """Every day of the month `month` (`2026-10`), in order."""
+    first = month_from_key(month)
+    return [first + dt.timedelta(days=n) for n in range(month_end(first).day)]
 
 
 def is_working_day(day: dt.date, extra_days_off: Iterable[dt.date] = ()) -> bool:
