@@ -42,8 +42,10 @@ browser:
 demo: install
 	$(BIN)/callqueue --demo
 
+# -n auto: one xdist worker per core; the "serial" group's tests run one after another on
+# one worker (docs/testing.md).
 test: install-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -22,6 +22,18 @@ AT = dt.datetime(2026, 11, 27, 10, 30)  # the fixed clock of the tests (CST)
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist (make test), a worker's temporary folders are `<basetemp>/1/…` rather than
+    `<basetemp>/popen-gw1/…`: paths no longer than a serial run's by more than two characters,
+    since a few tests show a tmp_path in a message wrapped at 80 columns (the crash message of
+    tests/app/test_work_flows.py). Runs before pytest's tmp_path factory reads the option."""
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    basetemp = config.option.basetemp
+    if worker and basetemp and Path(basetemp).name == f"popen-{worker}":
+        config.option.basetemp = str(Path(basetemp).with_name(worker.removeprefix("gw")))
+
+
 def pg_url() -> str | None:
     return os.environ.get(PG_ENV) or None
 
@@ -94,6 +106,18 @@ def demo_store(demo_file: Path, tmp_path: Path) -> Iterator[Store]:
     opened = open_store(f"sqlite:///{copy}")
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user's state and data directories (the crash log, the default database) are a
+    temporary folder of this test process, so xdist workers never write to one shared file
+    nor to the real ones. A test that sets XDG_STATE_HOME or XDG_DATA_HOME itself wins."""
+    home = tmp_path_factory.mktemp("xdg")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_STATE_HOME", str(home / "state"))
+        patch.setenv("XDG_DATA_HOME", str(home / "data"))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ records a payment or an outcome, releases it, and logs both (tests/concurrency/w
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from decimal import Decimal
 from itertools import pairwise
@@ -31,6 +32,9 @@ from callqueue.store.models import (
 )
 from tests.concurrency.work import TEAM_OF, add_collectors, run_collectors
 from tests.conftest import DEMO_DAY
+
+# Eight processes each: never alongside another test of the group (docs/testing.md).
+pytestmark = pytest.mark.xdist_group("serial")
 
 COLLECTORS = 8
 ROUNDS = 24  # households each collector works: 192 saves, half of them payments
@@ -77,13 +81,17 @@ def test_eight_collectors_work_one_queue_at_once(shared: Store, tmp_path: Path) 
     check_run(store, before, run)
 
 
-HAMMER_SECONDS = 60
+# The soak's budget: the issue's minute is `CALLQUEUE_SOAK_SECONDS=60 pytest -m soak`; the
+# everyday suite (make test, CI) runs the same hammer and the same checks for 15 seconds.
+SOAK_ENV = "CALLQUEUE_SOAK_SECONDS"
+HAMMER_SECONDS = float(os.environ.get(SOAK_ENV) or 15)
 HAMMER_HOUSEHOLDS = 6000  # enough open work for eight collectors for a minute
 
 
+@pytest.mark.soak
 def test_eight_collectors_hammer_one_database_for_a_minute(store: Store, tmp_path: Path) -> None:
     """The issue's "done when": eight collectors work one team's queue of every building
-    for a minute, then every check again."""
+    for a minute (CALLQUEUE_SOAK_SECONDS, 15 s unless set), then every check again."""
     fill_demo(store, households=HAMMER_HOUSEHOLDS, today=DEMO_DAY)
     with store.write_session() as session, session.begin():
         team = session.execute(select(Staff.team_id).where(Staff.code == TEAM_OF)).scalar()

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from benchmarks.bench_import import write_export
 from sqlalchemy import func, select
 
@@ -39,6 +40,10 @@ from callqueue.store.models import (
 )
 from tests.concurrency.crash import AT
 from tests.conftest import DEMO_DAY
+
+# Processes of their own, killed mid-write under a deadline: never alongside another test of
+# the group (docs/testing.md).
+pytestmark = pytest.mark.xdist_group("serial")
 
 ROOT = Path(__file__).resolve().parents[2]
 LINES = 24_000  # 1,000 households, 12 months of two fees

@@ -203,6 +203,7 @@ def test_people_phones_and_complaints(demo: Store) -> None:
     assert all(c.status != "closed" for c in view.open_complaints)
 
 
+@pytest.mark.xdist_group("serial")  # a 20 ms budget: never beside the 8-process hammer
 def test_one_load_is_a_few_fast_queries(demo: Store) -> None:
     household_id = _ids(
         demo,

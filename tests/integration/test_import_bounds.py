@@ -88,6 +88,7 @@ def sparse(path: Path, size: int) -> Path:
     return path
 
 
+@pytest.mark.xdist_group("serial")  # a 5 s budget: never beside the 8-process hammer
 def test_a_file_over_200_mb_is_refused_at_once(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:
@@ -149,6 +150,7 @@ def one_huge_cell(megabytes: int) -> Iterator[bytes]:
     yield b"</t></is></c></row>" + SHEET_END
 
 
+@pytest.mark.xdist_group("serial")  # a 5 s budget: never beside the 8-process hammer
 def test_zip_bomb_one_390_mb_cell_is_refused_before_unpacking(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:
@@ -169,6 +171,7 @@ def test_a_member_declaring_a_huge_size_is_refused(
     assert "would unpack" in err and "to 4,096 MB" in err  # from a few hundred bytes
 
 
+@pytest.mark.xdist_group("serial")  # a 5 s budget: never beside the 8-process hammer
 def test_a_workbook_of_many_rows_is_measured_unpacked(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:
@@ -187,6 +190,7 @@ def test_a_workbook_of_many_rows_is_measured_unpacked(
     assert "bad row" not in err  # refused for its size, before a row is read
 
 
+@pytest.mark.xdist_group("serial")  # a 5 s budget: never beside the 8-process hammer
 def test_a_10_mb_cell_that_does_not_compress_is_found_by_the_scan(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:
