@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs
+from dateutil.relativedelta import relativedelta
 
 CST = dt.timezone(dt.timedelta(hours=8), "CST")
 # The years a moment may fall in: a collection record of 1970 or 9999 is a typing slip or an
