@@ -381,6 +381,18 @@ def test_a_damaged_utf16_file(capsys: pytest.CaptureFixture[str], db: str, tmp_p
     assert "marked as UTF-16 text" in refused(capsys, db, odd, 3)
 
 
+def test_zero_bytes_in_a_text_export(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    """A copy broken off and padded with zero bytes (a crashed USB stick, a half download)."""
+    good = write_csv(tmp_path / "x.csv", ledger_rows(3)).read_bytes()
+    cut = good.index("1单元".encode(), good.index(b"\n", good.index(b"\n") + 1))  # line 3
+    path = tmp_path / "zeros.csv"
+    path.write_bytes(good[:cut] + b"\x00" * 512)
+    err = refused(capsys, db, path, 3)
+    assert "the file is damaged: line 3 holds zero bytes" in err
+
+
 def test_a_damaged_utf8_with_bom(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:

@@ -292,6 +292,13 @@ def _csv_rows(text: IO[str], limits: Limits) -> Iterator[tuple[int, Sequence[obj
             if where["chars"] == 0:
                 where["start"] = number
             where["chars"] += len(line)
+            if "\x00" in line:  # zero bytes: no export writes them, a damaged copy does
+                raise FileUnreadable(
+                    _(
+                        "the file is damaged: line {line} holds zero bytes, which no text "
+                        "export has; copy or export it again"
+                    ).format(line=number)
+                )
             if where["chars"] > limits.max_line_chars:
                 raise FileProblem(
                     _(
