@@ -176,10 +176,9 @@ def require(access: Access, need: Need) -> None:
         return
     if need is Need.LEAD:
         raise NotAllowed(
-            _(
-                "{name} ({code}) is a collector; progress reports are for team leaders and "
-                "managers (collectors see their own queue)"
-            ).format(name=access.name, code=access.code)
+            _("{name} ({code}) is a collector; this is for team leaders and managers").format(
+                name=access.name, code=access.code
+            )
         )
     raise NotAllowed(
         _("{name} ({code}) is not a manager; this is for managers").format(

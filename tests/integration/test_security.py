@@ -345,7 +345,7 @@ def test_audit_masks_phones_unless_a_leader_asks(
     assert "138****5670" in out and "139****4321" in out
     assert "13812345670" not in out and "13987654321" not in out
     code, out, err = run(capsys, shared, "audit", "--show-phones", "--at", AT.isoformat())
-    assert (code, out) == (1, "") and "progress reports are for team leaders" in err
+    assert (code, out) == (1, "") and "is a collector; this is for team leaders and managers" in err
     sign_in_as(shared, "wang")
     code, out, err = run(
         capsys, shared, "audit", "--household", KEY, "--show-phones", "--json", "--at",
